@@ -1,0 +1,122 @@
+/* cc-check.h: the one shape every check has.
+ *
+ * A check is one real probe (a DNS lookup, a TLS handshake, a TURN allocation…).
+ * The base class owns the bookkeeping every check needs: a deadline that ends the
+ * check as `timeout` whatever the subclass is doing, cancellation, timing, and the
+ * result properties the report and the GUI read. A subclass implements `start`,
+ * does its asynchronous work with the cancellable it is given, and ends with
+ * exactly one of cc_check_pass(), cc_check_warn(), cc_check_fail(),
+ * cc_check_fail_error() or cc_check_skip(). Calls after the check has ended (a late
+ * callback after the deadline) are ignored, so subclasses need no extra state for
+ * that race; they check cc_check_is_done() only to avoid needless work.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cc-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CC_STATUS_PENDING = 0,
+  CC_STATUS_RUNNING,
+  CC_STATUS_PASS,
+  CC_STATUS_WARN,
+  CC_STATUS_FAIL,
+  CC_STATUS_SKIP,
+} CcStatus;
+
+const char *cc_status_to_string (CcStatus status);
+
+#define CC_TYPE_CHECK (cc_check_get_type ())
+G_DECLARE_DERIVABLE_TYPE (CcCheck, cc_check, CC, CHECK, GObject)
+
+struct _CcCheckClass
+{
+  GObjectClass parent_class;
+
+  /* Starts the probe. @cancellable is cancelled at the deadline or when the run
+   * is cancelled; the subclass must end the check (see above) eventually, or the
+   * deadline does it for it. */
+  void (*start)     (CcCheck      *self,
+                     GCancellable *cancellable);
+
+  /* Called when the deadline passes before the check ended. The default fails
+   * the check as `timeout`; a subclass that has partial results (a burst with
+   * some answers, a server that answered garbage) may end it differently. */
+  void (*timed_out) (CcCheck      *self);
+};
+
+/* Running (used by the runner and by tests). */
+void          cc_check_run_async        (CcCheck              *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+CcStatus      cc_check_run_finish       (CcCheck              *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+
+/* Configuration, set before running. */
+void          cc_check_set_timeout_ms   (CcCheck              *self,
+                                         guint                 timeout_ms);
+guint         cc_check_get_timeout_ms   (CcCheck              *self);
+GTlsDatabase *cc_check_get_tls_database (CcCheck              *self);
+void          cc_check_set_tls_database (CcCheck              *self,
+                                         GTlsDatabase         *database);
+GProxyResolver *cc_check_get_proxy_resolver (CcCheck          *self);
+void          cc_check_set_proxy_resolver (CcCheck            *self,
+                                           GProxyResolver     *resolver);
+
+/* Results. Strings are owned by the check. */
+const char   *cc_check_get_kind         (CcCheck *self);
+const char   *cc_check_get_target       (CcCheck *self);
+const char   *cc_check_get_transport    (CcCheck *self);
+const char   *cc_check_get_address      (CcCheck *self);
+CcStatus      cc_check_get_status       (CcCheck *self);
+CcError       cc_check_get_error        (CcCheck *self);
+const char   *cc_check_get_detail       (CcCheck *self);
+gint64        cc_check_get_duration_ms  (CcCheck *self);
+const char   *cc_check_get_tls_issuer   (CcCheck *self);
+guint         cc_check_get_http_status  (CcCheck *self);
+/* Measured values; negative when not measured. */
+double        cc_check_get_rtt_ms       (CcCheck *self);
+double        cc_check_get_jitter_ms    (CcCheck *self);
+double        cc_check_get_loss_pct     (CcCheck *self);
+gboolean      cc_check_is_done          (CcCheck *self);
+
+/* For subclasses. */
+void          cc_check_set_kind         (CcCheck    *self,
+                                         const char *kind);
+void          cc_check_set_target       (CcCheck    *self,
+                                         const char *target);
+void          cc_check_set_transport    (CcCheck    *self,
+                                         const char *transport);
+void          cc_check_set_address      (CcCheck    *self,
+                                         const char *address);
+void          cc_check_set_tls_issuer   (CcCheck    *self,
+                                         const char *issuer);
+void          cc_check_set_http_status  (CcCheck    *self,
+                                         guint       http_status);
+void          cc_check_set_metrics      (CcCheck    *self,
+                                         double      rtt_ms,
+                                         double      jitter_ms,
+                                         double      loss_pct);
+void          cc_check_pass             (CcCheck    *self,
+                                         const char *detail);
+void          cc_check_warn             (CcCheck    *self,
+                                         CcError     code,
+                                         const char *detail);
+void          cc_check_fail             (CcCheck    *self,
+                                         CcError     code,
+                                         const char *detail);
+/* Fails with the class cc_error_from_gerror() gives and the error's message. */
+void          cc_check_fail_error       (CcCheck      *self,
+                                         const GError *error);
+void          cc_check_skip             (CcCheck    *self,
+                                         const char *detail);
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* cc-lab.h: real servers for the tests, started on loopback in this process.
+ *
+ * A CcLab is a temporary directory with a test CA (openssl), and real servers on
+ * random free ports of 127.0.0.1, served from the thread-default main context
+ * (so the process must iterate it, e.g. while waiting for a check or a child):
+ *
+ *   name               what
+ *   "https"            TLS (cert from the lab CA, SAN localhost + 127.0.0.1), SoupServer:
+ *                        GET /          200 "Connection Check lab"
+ *                        /engine.io/    WebSocket; sends the Engine.IO open packet
+ *                                       0{"sid":…,"upgrades":[],"pingInterval":25000,
+ *                                       "pingTimeout":20000,"maxPayload":1000000} on
+ *                                       connect, answers text "2" with "3"
+ *                        /echo          WebSocket echo (text and binary)
+ *                        /forbidden     403 for every request, WebSocket or not
+ *                        /cut           WebSocket accepted, closed by the server 1 s later
+ *   "https-untrusted"  the same handlers, but a certificate from a second CA
+ *                      ("Lab Inspection CA", NOT in ca.pem), as an inspecting proxy
+ *   "silent-tcp"       accepts TCP connections and never sends a byte
+ *   "garbage-tcp"      accepts, sends 64 bytes of garbage, keeps the connection open
+ *   "silent-udp"       bound UDP socket that reads and never answers
+ *   "garbage-udp"      answers each datagram with 20+ bytes that are not valid STUN
+ *   "closed-tcp"       a port nothing listens on (connection refused)
+ *   "closed-udp"       a UDP port nothing listens on (ICMP port unreachable)
+ *   "turn"             coturn (turnserver) UDP + TCP listener, long-term credentials
+ *   "turn-tls"         the same coturn's TLS listener (lab CA certificate)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CcLab CcLab;
+
+/* Starts everything; fails (with a message saying what) if openssl or turnserver
+ * is missing or a server can't start. Returns only when coturn answers. */
+CcLab       *cc_lab_new                (GError     **error);
+/* Stops every server, kills coturn, removes the directory. */
+void         cc_lab_free               (CcLab       *lab);
+
+const char  *cc_lab_get_dir            (CcLab       *lab);
+/* PEM file with the lab CA (the one "https" and coturn's TLS chain up to). */
+const char  *cc_lab_get_ca_file        (CcLab       *lab);
+guint16      cc_lab_get_port           (CcLab       *lab,
+                                        const char  *name);
+const char  *cc_lab_get_turn_username  (CcLab       *lab);
+const char  *cc_lab_get_turn_password  (CcLab       *lab);
+const char  *cc_lab_get_turn_realm     (CcLab       *lab);
+
+/* Replaces @NAME@ in @text_template by: a port (@https@, @turn@, … any name above),
+ * @ca@ (the CA file), @dir@, @turn-user@, @turn-password@, @turn-realm@.
+ * An unknown @word@ is a programmer error (g_error). */
+char        *cc_lab_expand             (CcLab       *lab,
+                                        const char  *text_template);
+/* Expands @template_path and writes it to @name in the lab dir; returns the path. */
+char        *cc_lab_write_file         (CcLab       *lab,
+                                        const char  *name,
+                                        const char  *template_path,
+                                        GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcLab, cc_lab_free)
+
+G_END_DECLS
