@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-check.h"
+#include "cc-util.h"
 
 /* Used when nobody sets a timeout: long enough for a slow TLS handshake across an
  * ocean, short enough that a silently dropping firewall is reported quickly. */
@@ -73,18 +74,6 @@ cc_status_to_string (CcStatus status)
     case CC_STATUS_SKIP: return "skip";
     default: return "skip";
     }
-}
-
-static gboolean
-set_str (char       **field,
-         const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
 }
 
 static void
@@ -364,7 +353,7 @@ cc_check_run_finish (CcCheck       *self,
     CcCheckPrivate *priv;                                               \
     g_return_if_fail (CC_IS_CHECK (self));                              \
     priv = cc_check_get_instance_private (self);                        \
-    if (set_str (&priv->field, value) && PROP != 0)                   \
+    if (cc_set_str (&priv->field, value) && PROP != 0)                   \
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);     \
   }
 

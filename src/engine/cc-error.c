@@ -90,8 +90,7 @@ cc_error_from_gerror (const GError *error)
         case G_IO_ERROR_PROXY_FAILED:
         case G_IO_ERROR_PROXY_NOT_ALLOWED:
           return CC_ERROR_PROXY_FAILURE;
-        case G_IO_ERROR_CONNECTION_CLOSED:
-        case G_IO_ERROR_BROKEN_PIPE:
+        case G_IO_ERROR_CONNECTION_CLOSED: /* also BROKEN_PIPE */
         case G_IO_ERROR_CLOSED:
         case G_IO_ERROR_PARTIAL_INPUT:
           return CC_ERROR_CONNECTION_CUT;

@@ -63,12 +63,19 @@ typedef struct
   guint        burst_interval_ms;
 } CcProfileStun;
 
+typedef enum
+{
+  CC_DOMAIN_ROLE_SIGNALING,
+  CC_DOMAIN_ROLE_MEDIA,
+  CC_DOMAIN_ROLE_SUPPORTING,
+} CcDomainRole;
+
 typedef struct
 {
   char          *pattern;   /* as the guide writes it: *.example.com */
   char         **hosts;     /* concrete names to test; may be empty */
   CcDomainProbe  probe;
-  gboolean       essential;
+  CcDomainRole   role;
 } CcProfileDomain;
 
 #define CC_TYPE_PROFILE (cc_profile_get_type ())

@@ -1,0 +1,144 @@
+/* cc-cli.c: runs the engine without a display. Progress lines go to stderr as
+ * checks finish; the report (text, or JSON with --json) goes to stdout; the exit
+ * status says the verdict.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "cc-cli.h"
+#include "cc-engine.h"
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  CcVerdict     verdict;
+  gboolean      cancelled;
+  gboolean      failed;
+} CliState;
+
+static void
+on_check_finished (CcRunner      *runner,
+                   CcRequirement *requirement,
+                   CcCheck       *check,
+                   gpointer       user_data)
+{
+  g_autofree char *line = cc_report_check_line (requirement, check);
+
+  g_printerr ("%s\n", line);
+}
+
+static void
+on_run_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CliState *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  state->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    state->cancelled = TRUE;
+  else if (error != NULL)
+    {
+      g_printerr ("connection-check: %s\n", error->message);
+      state->failed = TRUE;
+    }
+
+  g_main_loop_quit (state->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  CliState *state = user_data;
+
+  g_printerr ("%s\n", _("Stopping…"));
+  g_cancellable_cancel (state->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+cc_cli_run (const CcCliOptions *options)
+{
+  g_autoptr(CcProfile) profile = NULL;
+  g_autoptr(CcRunner) runner = NULL;
+  g_autoptr(GPtrArray) ice_servers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autofree char *report = NULL;
+  CliState state = { 0 };
+  guint sigint_id, sigterm_id;
+
+  if (options->profile_path != NULL)
+    profile = cc_profile_new_from_file (options->profile_path, &error);
+  else
+    profile = cc_profile_new_default ();
+
+  if (profile == NULL)
+    {
+      g_printerr (_("connection-check: invalid profile: %s\n"), error->message);
+      return CC_EXIT_DATAERR;
+    }
+
+  if (options->ice_servers_path != NULL)
+    {
+      ice_servers = cc_ice_servers_load (options->ice_servers_path, &error);
+      if (ice_servers == NULL)
+        {
+          g_printerr (_("connection-check: invalid ICE servers file: %s\n"), error->message);
+          return CC_EXIT_DATAERR;
+        }
+    }
+
+  runner = cc_runner_new (profile);
+  if (options->timeout_seconds > 0)
+    cc_runner_set_timeout_ms (runner, options->timeout_seconds * 1000);
+  cc_runner_set_hold_seconds (runner, options->hold_seconds);
+  cc_runner_set_ice_servers (runner, ice_servers);
+  g_signal_connect (runner, "check-finished", G_CALLBACK (on_check_finished), NULL);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  state.loop = loop;
+  state.cancellable = cancellable;
+
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &state);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &state);
+
+  g_printerr (_("Testing the network for %s (profile %s)…\n"),
+              cc_profile_get_title (profile), cc_profile_get_source (profile));
+  cc_runner_run_async (runner, cancellable, on_run_done, &state);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (state.failed)
+    return CC_EXIT_DATAERR;
+
+  report = options->json ? cc_report_to_json (runner) : cc_report_to_text (runner);
+  fputs (report, stdout);
+  if (options->json)
+    fputc ('\n', stdout);
+  fflush (stdout);
+
+  if (state.cancelled)
+    return CC_EXIT_CANCELLED;
+
+  switch (state.verdict)
+    {
+    case CC_VERDICT_READY: return CC_EXIT_READY;
+    case CC_VERDICT_DEGRADED: return CC_EXIT_DEGRADED;
+    case CC_VERDICT_BLOCKED:
+    case CC_VERDICT_UNKNOWN:
+    default: return CC_EXIT_BLOCKED;
+    }
+}

@@ -1,0 +1,30 @@
+/* cc-cli.h: the headless front end (DESIGN.md, "CLI").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses (a contract). */
+#define CC_EXIT_READY       0
+#define CC_EXIT_DEGRADED    1
+#define CC_EXIT_BLOCKED     2
+#define CC_EXIT_USAGE      64  /* EX_USAGE */
+#define CC_EXIT_DATAERR    65  /* EX_DATAERR */
+#define CC_EXIT_CANCELLED 130  /* 128 + SIGINT */
+
+typedef struct
+{
+  gboolean  json;
+  char     *profile_path;
+  char     *ice_servers_path;
+  guint     timeout_seconds;
+  guint     hold_seconds;
+} CcCliOptions;
+
+int cc_cli_run (const CcCliOptions *options);
+
+G_END_DECLS

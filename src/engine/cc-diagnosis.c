@@ -1,0 +1,856 @@
+/* cc-diagnosis.c: turns check results into what a person reads.
+ *
+ * Rules (README "How results are judged"):
+ *  - a requirement fails when an essential check fails, or when all of its
+ *    alternative checks fail; it warns when some alternatives or a supporting check
+ *    fail, or a measured media path is poor; it passes otherwise;
+ *  - the verdict is `blocked` when signaling fails or no media path at all works
+ *    (TURN over UDP, TURN over TCP/TLS and UDP high ports all fail), `degraded`
+ *    when media cannot use UDP, signaling only partly works, or domains fail, and
+ *    `ready` otherwise.
+ * Hints name what IT must allow, built from the profile's hosts, ports and
+ * domains, never written per host.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cc-diagnosis.h"
+
+/* Media quality thresholds (good / fair / poor boundaries). Round-trip time after
+ * ITU-T G.114 (one-way delay up to 150 ms is good for conversation, 400 ms the
+ * limit for planning), halved to 100/250/400 ms round trip to leave room for the
+ * jitter buffer and the far side's access network; loss and jitter as commonly
+ * given for interactive voice and video (e.g. Cisco's QoS design guide: loss
+ * below 1 %, jitter below 30 ms), with Opus/VP8 concealment making 3 % fair. */
+#define CC_RTT_GOOD_MS     100.0
+#define CC_RTT_FAIR_MS     250.0
+#define CC_RTT_POOR_MS     400.0
+#define CC_JITTER_GOOD_MS    5.0
+#define CC_JITTER_FAIR_MS   10.0
+#define CC_JITTER_POOR_MS   30.0
+#define CC_LOSS_GOOD_PCT     1.0
+#define CC_LOSS_FAIR_PCT     3.0
+#define CC_LOSS_POOR_PCT     8.0
+
+const char *
+cc_verdict_to_string (CcVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CC_VERDICT_READY: return "ready";
+    case CC_VERDICT_DEGRADED: return "degraded";
+    case CC_VERDICT_BLOCKED: return "blocked";
+    case CC_VERDICT_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+const char *
+cc_quality_to_string (CcQuality quality)
+{
+  switch (quality)
+    {
+    case CC_QUALITY_GOOD: return "good";
+    case CC_QUALITY_FAIR: return "fair";
+    case CC_QUALITY_POOR: return "poor";
+    case CC_QUALITY_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+static CcQuality
+grade_one (double value,
+           double good,
+           double fair,
+           double poor)
+{
+  if (value < 0)
+    return CC_QUALITY_UNKNOWN;
+  if (value <= good)
+    return CC_QUALITY_GOOD;
+  if (value <= fair)
+    return CC_QUALITY_FAIR;
+  if (value < poor)
+    return CC_QUALITY_FAIR;
+  return CC_QUALITY_POOR;
+}
+
+CcQuality
+cc_diagnosis_grade (double rtt_ms,
+                    double jitter_ms,
+                    double loss_pct)
+{
+  CcQuality q = CC_QUALITY_UNKNOWN;
+
+  q = MAX (q, grade_one (rtt_ms, CC_RTT_GOOD_MS, CC_RTT_FAIR_MS, CC_RTT_POOR_MS));
+  q = MAX (q, grade_one (jitter_ms, CC_JITTER_GOOD_MS, CC_JITTER_FAIR_MS, CC_JITTER_POOR_MS));
+  q = MAX (q, grade_one (loss_pct, CC_LOSS_GOOD_PCT, CC_LOSS_FAIR_PCT, CC_LOSS_POOR_PCT));
+
+  return q;
+}
+
+/* A burst that got through but measured a poor path counts as a warning. */
+static CcStatus
+effective_status (CcCheck *check)
+{
+  CcStatus status = cc_check_get_status (check);
+
+  if (status == CC_STATUS_PASS &&
+      g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 &&
+      cc_diagnosis_grade (cc_check_get_rtt_ms (check), cc_check_get_jitter_ms (check),
+                          cc_check_get_loss_pct (check)) == CC_QUALITY_POOR)
+    return CC_STATUS_WARN;
+
+  return status;
+}
+
+static CcStatus
+compute_status (CcRequirement *req,
+                CcCheck      **primary)
+{
+  GListModel *checks = cc_requirement_get_checks (req);
+  guint n = g_list_model_get_n_items (checks);
+  guint alternatives = 0, alternatives_failed = 0, done = 0, skipped = 0;
+  gboolean essential_failed = FALSE, warned = FALSE;
+  CcCheck *first_essential = NULL, *first_alternative = NULL, *first_warn = NULL;
+
+  *primary = NULL;
+
+  if (n == 0)
+    return CC_STATUS_SKIP;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+      CcCheckRole role = cc_requirement_get_role (req, i);
+      CcStatus status = effective_status (check);
+
+      if (status == CC_STATUS_PENDING || status == CC_STATUS_RUNNING)
+        continue;
+
+      done++;
+      if (status == CC_STATUS_SKIP)
+        {
+          skipped++;
+          continue;
+        }
+
+      if (role == CC_CHECK_ROLE_ALTERNATIVE)
+        alternatives++;
+
+      if (status == CC_STATUS_FAIL)
+        {
+          switch (role)
+            {
+            case CC_CHECK_ROLE_ESSENTIAL:
+              essential_failed = TRUE;
+              if (first_essential == NULL)
+                first_essential = check;
+              break;
+            case CC_CHECK_ROLE_ALTERNATIVE:
+              alternatives_failed++;
+              if (first_alternative == NULL)
+                first_alternative = check;
+              break;
+            case CC_CHECK_ROLE_SUPPORTING:
+            default:
+              warned = TRUE;
+              if (first_warn == NULL)
+                first_warn = check;
+              break;
+            }
+        }
+      else if (status == CC_STATUS_WARN)
+        {
+          warned = TRUE;
+          if (first_warn == NULL)
+            first_warn = check;
+        }
+    }
+
+  if (done < n)
+    return CC_STATUS_RUNNING;
+
+  if (skipped == n)
+    return CC_STATUS_SKIP;
+
+  if (essential_failed)
+    {
+      *primary = first_essential;
+      return CC_STATUS_FAIL;
+    }
+
+  if (alternatives > 0 && alternatives_failed == alternatives)
+    {
+      *primary = first_alternative;
+      return CC_STATUS_FAIL;
+    }
+
+  if (alternatives_failed > 0)
+    {
+      *primary = first_alternative;
+      return CC_STATUS_WARN;
+    }
+
+  if (warned)
+    {
+      *primary = first_warn;
+      return CC_STATUS_WARN;
+    }
+
+  return CC_STATUS_PASS;
+}
+
+/* The transport and port of a check's target, in words: "UDP port 443". */
+static char *
+describe_path (CcCheck *check)
+{
+  const char *transport = cc_check_get_transport (check);
+  const char *target = cc_check_get_target (check);
+  const char *colon = target ? strrchr (target, ':') : NULL;
+  const char *proto;
+
+  if (transport == NULL || colon == NULL)
+    return g_strdup (target ? target : "");
+
+  if (g_str_equal (transport, "udp"))
+    proto = "UDP";
+  else if (g_str_equal (transport, "tls"))
+    proto = "TLS";
+  else
+    proto = "TCP";
+
+  /* TRANSLATORS: "UDP port 443", "TCP port 443" */
+  return g_strdup_printf (_("%s port %s"), proto, colon + 1);
+}
+
+static char *
+target_host (CcCheck *check)
+{
+  const char *target = cc_check_get_target (check);
+  const char *colon;
+
+  if (target == NULL)
+    return g_strdup ("");
+
+  if (target[0] == '[')
+    {
+      const char *close = strchr (target, ']');
+      return close ? g_strndup (target + 1, close - target - 1) : g_strdup (target);
+    }
+
+  colon = strrchr (target, ':');
+  if (colon != NULL && strchr (target, ':') == colon)
+    return g_strndup (target, colon - target);
+
+  return g_strdup (target);
+}
+
+/* "Blocked: UDP port 443 gets no answer" */
+static char *
+describe_failure (CcCheck *check)
+{
+  g_autofree char *path = describe_path (check);
+  g_autofree char *host = target_host (check);
+  const char *issuer = cc_check_get_tls_issuer (check);
+
+  switch (cc_check_get_error (check))
+    {
+    case CC_ERROR_TIMEOUT:
+      return g_strdup_printf (_("%s gets no answer from %s"), path, host);
+    case CC_ERROR_REFUSED:
+      return g_strdup_printf (_("%s to %s is refused"), path, host);
+    case CC_ERROR_UNREACHABLE:
+      return g_strdup_printf (_("%s is unreachable"), host);
+    case CC_ERROR_DNS_FAILURE:
+      return g_strdup_printf (_("the name %s does not resolve"), host);
+    case CC_ERROR_DNS_SINKHOLE:
+      return g_strdup_printf (_("the name %s resolves to a blocking address (%s)"),
+                              host, cc_check_get_address (check) ? cc_check_get_address (check) : "?");
+    case CC_ERROR_TLS_UNTRUSTED:
+      return g_strdup_printf (_("secure connections to %s are intercepted by “%s”"),
+                              host, issuer ? issuer : _("an unknown issuer"));
+    case CC_ERROR_TLS_FAILURE:
+      return g_strdup_printf (_("the secure connection to %s fails"), host);
+    case CC_ERROR_HTTP_STATUS:
+      return g_strdup_printf (_("%s answers HTTP %u"), host, cc_check_get_http_status (check));
+    case CC_ERROR_WEBSOCKET_REJECTED:
+      if (cc_check_get_http_status (check) != 0)
+        return g_strdup_printf (_("the WebSocket to %s is refused (HTTP %u)"),
+                                host, cc_check_get_http_status (check));
+      return g_strdup_printf (_("the WebSocket to %s is refused"), host);
+    case CC_ERROR_CONNECTION_CUT:
+      return g_strdup_printf (_("the connection to %s is cut"), host);
+    case CC_ERROR_PROXY_FAILURE:
+      return g_strdup_printf (_("the proxy refuses to connect to %s"), host);
+    case CC_ERROR_AUTH_REQUIRED:
+      return g_strdup_printf (_("%s asks for credentials"), host);
+    case CC_ERROR_PROTOCOL_ERROR:
+      return g_strdup_printf (_("%s on %s answers, but not as expected"), path, host);
+    case CC_ERROR_CANCELLED:
+      return g_strdup (_("the test was stopped"));
+    case CC_ERROR_NONE:
+    default:
+      if (cc_check_get_rtt_ms (check) >= 0 && cc_check_get_loss_pct (check) >= 0)
+        return g_strdup_printf (_("%s to %s is poor (%.1f %% loss, %.0f ms jitter, %.0f ms round trip)"),
+                                path, host, cc_check_get_loss_pct (check),
+                                MAX (0, cc_check_get_jitter_ms (check)), cc_check_get_rtt_ms (check));
+      return g_strdup (cc_check_get_detail (check) ? cc_check_get_detail (check) : "");
+    }
+}
+
+/* One sentence saying why, for the error class of the primary failure. */
+static char *
+explain_cause (CcCheck *check)
+{
+  const char *issuer = cc_check_get_tls_issuer (check);
+
+  switch (cc_check_get_error (check))
+    {
+    case CC_ERROR_TIMEOUT:
+      return g_strdup (_("The connections get no answer at all: a firewall is most likely dropping them silently."));
+    case CC_ERROR_REFUSED:
+      return g_strdup (_("A firewall actively refuses these connections."));
+    case CC_ERROR_UNREACHABLE:
+      return g_strdup (_("The network reports that it has no route to these servers."));
+    case CC_ERROR_DNS_FAILURE:
+      return g_strdup (_("This device cannot look up the servers’ names (DNS)."));
+    case CC_ERROR_DNS_SINKHOLE:
+      return g_strdup_printf (_("A filter answers the name lookup with a blocking address (%s) instead of the real server."),
+                              cc_check_get_address (check) ? cc_check_get_address (check) : "?");
+    case CC_ERROR_TLS_UNTRUSTED:
+      return g_strdup_printf (_("Something on the network intercepts secure connections: the certificate was issued by “%s”, which this device does not trust."),
+                              issuer ? issuer : _("an unknown issuer"));
+    case CC_ERROR_TLS_FAILURE:
+      return g_strdup (_("Secure (TLS) connections to these servers fail."));
+    case CC_ERROR_WEBSOCKET_REJECTED:
+      return g_strdup_printf (_("Ordinary web traffic gets through, but a proxy or firewall refuses the secure WebSocket connection calls need (HTTP %u)."),
+                              cc_check_get_http_status (check));
+    case CC_ERROR_CONNECTION_CUT:
+      return g_strdup (_("Connections open but are cut shortly after, so calls would drop."));
+    case CC_ERROR_AUTH_REQUIRED:
+      return g_strdup (_("A proxy or server asks for credentials before it lets the connection through."));
+    case CC_ERROR_PROXY_FAILURE:
+      return g_strdup (_("The proxy refuses to connect to these servers."));
+    case CC_ERROR_PROTOCOL_ERROR:
+      return g_strdup (_("Something answers on this port, but not the way the real server would: probably a filter or another service in the way."));
+    case CC_ERROR_HTTP_STATUS:
+      return g_strdup_printf (_("The server answered with an unexpected status (HTTP %u)."),
+                              cc_check_get_http_status (check));
+    case CC_ERROR_CANCELLED:
+      return g_strdup (_("The test was stopped before this finished."));
+    case CC_ERROR_NONE:
+    default:
+      if (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0)
+        return g_strdup_printf (_("Packets get through, but %.1f %% are lost, the delay varies by %.0f ms and a round trip takes %.0f ms: calls may stutter."),
+                                cc_check_get_loss_pct (check), MAX (0, cc_check_get_jitter_ms (check)),
+                                cc_check_get_rtt_ms (check));
+      return g_strdup (cc_check_get_detail (check) ? cc_check_get_detail (check) : "");
+    }
+}
+
+static void
+add_unique (GPtrArray  *list,
+            const char *item)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (list->pdata[i], item))
+      return;
+  g_ptr_array_add (list, (gpointer) item);
+}
+
+static char *
+join (GPtrArray *list)
+{
+  g_ptr_array_add (list, NULL);
+  return g_strjoinv (", ", (char **) list->pdata);
+}
+
+static char *
+domains_with_role (CcProfile    *profile,
+                   CcDomainRole  role)
+{
+  GPtrArray *domains = cc_profile_get_domains (profile);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; i < domains->len; i++)
+    {
+      CcProfileDomain *domain = domains->pdata[i];
+
+      if (domain->role == role)
+        add_unique (list, domain->pattern);
+    }
+
+  return join (list);
+}
+
+static char *
+turn_hosts (CcProfile   *profile,
+            CcTransport  transports)
+{
+  GPtrArray *servers = cc_profile_get_turn_servers (profile);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcProfileTurn *turn = servers->pdata[i];
+
+      if (turn->transports & transports)
+        add_unique (list, turn->host);
+    }
+
+  return join (list);
+}
+
+static char *
+turn_ports (CcProfile   *profile,
+            CcTransport  transports)
+{
+  GPtrArray *servers = cc_profile_get_turn_servers (profile);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) view = g_ptr_array_new ();
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcProfileTurn *turn = servers->pdata[i];
+
+      if (turn->transports & transports & (CC_TRANSPORT_UDP | CC_TRANSPORT_TCP))
+        g_ptr_array_add (list, g_strdup_printf ("%u", turn->port));
+      if (turn->transports & transports & CC_TRANSPORT_TLS)
+        g_ptr_array_add (list, g_strdup_printf ("%u", turn->tls_port));
+    }
+
+  for (guint i = 0; i < list->len; i++)
+    add_unique (view, list->pdata[i]);
+
+  return join (view);
+}
+
+static char *
+websocket_ports (CcProfile *profile)
+{
+  GPtrArray *sockets = cc_profile_get_websockets (profile);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) view = g_ptr_array_new ();
+
+  for (guint i = 0; i < sockets->len; i++)
+    g_ptr_array_add (list, g_strdup_printf ("%u", ((CcProfileWebsocket *) sockets->pdata[i])->port));
+
+  for (guint i = 0; i < list->len; i++)
+    add_unique (view, list->pdata[i]);
+
+  return join (view);
+}
+
+static char *
+stun_hosts (CcProfile *profile)
+{
+  GPtrArray *servers = cc_profile_get_stun_servers (profile);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; i < servers->len; i++)
+    add_unique (list, ((CcProfileStun *) servers->pdata[i])->host);
+
+  return join (list);
+}
+
+static char *
+websocket_hosts (CcProfile *profile)
+{
+  GPtrArray *sockets = cc_profile_get_websockets (profile);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; i < sockets->len; i++)
+    add_unique (list, ((CcProfileWebsocket *) sockets->pdata[i])->host);
+
+  return join (list);
+}
+
+/* "host, host and the domains *.a, *.b" — or only the one that is not empty. */
+static char *
+hosts_and_domains (const char *hosts,
+                   const char *domains)
+{
+  if (domains[0] == '\0')
+    return g_strdup (hosts);
+  if (hosts[0] == '\0')
+    return g_strdup (domains);
+  /* TRANSLATORS: a list of host names, then a list of domain patterns */
+  return g_strdup_printf (_("%s and the domains %s"), hosts, domains);
+}
+
+/* The failing domains' patterns, and the ones that can only be allowed as written. */
+static void
+collect_domains (CcRequirement  *req,
+                 char          **failing,
+                 char          **unverified)
+{
+  GListModel *checks = cc_requirement_get_checks (req);
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) f = g_ptr_array_new ();
+  g_autoptr(GPtrArray) s = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+      const char *pattern = g_object_get_data (G_OBJECT (check), "cc-domain");
+
+      if (pattern == NULL)
+        continue;
+
+      if (effective_status (check) == CC_STATUS_FAIL)
+        add_unique (f, pattern);
+      else if (g_strcmp0 (cc_check_get_kind (check), "unverified") == 0)
+        add_unique (s, pattern);
+    }
+
+  *failing = join (f);
+  *unverified = join (s);
+}
+
+static char *
+it_request (CcRequirement *req,
+            CcProfile     *profile)
+{
+  const char *id = cc_requirement_get_id (req);
+
+  if (g_str_equal (id, "signaling"))
+    {
+      g_autofree char *hosts = websocket_hosts (profile);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+      g_autofree char *ports = websocket_ports (profile);
+
+      /* TRANSLATORS: "…outbound TCP port 443 to host and the domains *.a, *.b…" */
+      return g_strdup_printf (_("Please ask IT to allow outbound TCP port %s to %s, including secure WebSocket (wss) connections through any proxy or HTTPS filter."),
+                              ports, targets);
+    }
+
+  if (g_str_equal (id, "turn-udp"))
+    {
+      g_autofree char *hosts = turn_hosts (profile, CC_TRANSPORT_UDP);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+      g_autofree char *ports = turn_ports (profile, CC_TRANSPORT_UDP);
+
+      return g_strdup_printf (_("Please ask IT to allow outbound UDP port %s to %s."), ports, targets);
+    }
+
+  if (g_str_equal (id, "turn-tcp"))
+    {
+      g_autofree char *hosts = turn_hosts (profile, CC_TRANSPORT_TCP | CC_TRANSPORT_TLS);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+      g_autofree char *ports = turn_ports (profile, CC_TRANSPORT_TCP | CC_TRANSPORT_TLS);
+
+      return g_strdup_printf (_("Please ask IT to allow outbound TCP port %s (TURN over TCP and TLS) to %s."),
+                              ports, targets);
+    }
+
+  if (g_str_equal (id, "media-udp"))
+    {
+      g_autofree char *hosts = stun_hosts (profile);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+
+      return g_strdup_printf (_("Please ask IT to allow outbound UDP ports %s to %s."),
+                              cc_profile_get_media_ports (profile), targets);
+    }
+
+  if (g_str_equal (id, "domains"))
+    {
+      g_autofree char *failing = NULL;
+      g_autofree char *unverified = NULL;
+      GString *text = g_string_new (NULL);
+
+      collect_domains (req, &failing, &unverified);
+      if (failing[0] != '\0')
+        g_string_append_printf (text, _("Please ask IT to allow outbound HTTPS (TCP port 443) to %s."),
+                                failing);
+      if (unverified[0] != '\0')
+        {
+          if (text->len > 0)
+            g_string_append_c (text, ' ');
+          g_string_append_printf (text, _("These domains could not be tested from here because their names are assigned per call or per customer; allow them as written: %s."),
+                                  unverified);
+        }
+      return g_string_free (text, FALSE);
+    }
+
+  if (g_str_equal (id, "https-inspection"))
+    {
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
+
+      return g_strdup_printf (_("Please ask IT to exclude %s from HTTPS inspection, or at least to let WebSocket connections to them through."),
+                              domains[0] ? domains : cc_profile_get_title (profile));
+    }
+
+  if (g_str_equal (id, "internet"))
+    return g_strdup (_("Check that this device is connected (Wi-Fi or cable) and can open web pages; if it can, ask IT why names cannot be looked up (DNS)."));
+
+  return g_strdup ("");
+}
+
+static const char *
+impact (CcRequirement *req,
+        CcStatus       status)
+{
+  const char *id = cc_requirement_get_id (req);
+
+  if (g_str_equal (id, "signaling"))
+    return status == CC_STATUS_FAIL
+      ? _("Calls cannot start: the app cannot reach the signaling service that sets them up.")
+      : _("A secondary signaling connection does not work; calls start, but some features may not.");
+  if (g_str_equal (id, "turn-udp"))
+    return _("Audio and video cannot take the fast path (UDP) to the relay servers; calls fall back to TCP with lower quality.");
+  if (g_str_equal (id, "turn-tcp"))
+    return _("The fallback path for audio and video (the relay over TCP and TLS) does not work; on networks without UDP, calls would fail.");
+  if (g_str_equal (id, "media-udp"))
+    return status == CC_STATUS_FAIL
+      ? _("Audio and video cannot use UDP high ports to the media servers, which gives the best quality.")
+      : _("The UDP path to the media servers works, but not well.");
+  if (g_str_equal (id, "domains"))
+    return status == CC_STATUS_FAIL
+      ? _("Some of the addresses calls depend on cannot be reached.")
+      : _("Some supporting services (analytics, help, avatars) cannot be reached: calls work, but parts of the app may not.");
+  if (g_str_equal (id, "https-inspection"))
+    return status == CC_STATUS_FAIL
+      ? _("A proxy or filter inspects HTTPS traffic and breaks the connections calls need.")
+      : _("A proxy or filter inspects HTTPS traffic; it lets calls through for now.");
+  if (g_str_equal (id, "internet"))
+    return _("This device does not seem to be fully online.");
+  return "";
+}
+
+static char *
+pass_summary (CcRequirement *req)
+{
+  const char *id = cc_requirement_get_id (req);
+  GListModel *checks = cc_requirement_get_checks (req);
+  guint n = g_list_model_get_n_items (checks);
+  guint unverified = 0;
+  g_autofree char *issuer = NULL;
+  double loss = -1, jitter = -1, rtt = -1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+
+      if (g_strcmp0 (cc_check_get_kind (check), "unverified") == 0)
+        unverified++;
+      if (issuer == NULL && cc_check_get_tls_issuer (check) != NULL)
+        issuer = g_strdup (cc_check_get_tls_issuer (check));
+      if (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 &&
+          cc_check_get_loss_pct (check) >= 0 && loss < 0)
+        {
+          loss = cc_check_get_loss_pct (check);
+          jitter = cc_check_get_jitter_ms (check);
+          rtt = cc_check_get_rtt_ms (check);
+        }
+    }
+
+  if (g_str_equal (id, "internet"))
+    return g_strdup (_("Connected, and names resolve"));
+  if (g_str_equal (id, "signaling"))
+    return g_strdup (_("Secure WebSocket connections work"));
+  if (g_str_equal (id, "turn-tcp"))
+    return g_strdup (_("The relay answers over TCP and TLS"));
+  if (g_str_equal (id, "turn-udp"))
+    return g_strdup (_("The relay answers over UDP"));
+  if (g_str_equal (id, "media-udp") && loss >= 0)
+    return g_strdup_printf (_("UDP high ports work (%.1f %% loss, %.0f ms jitter, %.0f ms round trip)"),
+                            loss, MAX (0, jitter), MAX (0, rtt));
+  if (g_str_equal (id, "media-udp"))
+    return g_strdup (_("UDP high ports reach the media servers"));
+  if (g_str_equal (id, "domains") && unverified > 0)
+    return g_strdup_printf (ngettext ("Every testable domain answers; %u can only be allowed as written",
+                                      "Every testable domain answers; %u can only be allowed as written",
+                                      unverified), unverified);
+  if (g_str_equal (id, "domains"))
+    return g_strdup (_("Every domain answers"));
+  if (g_str_equal (id, "https-inspection") && issuer != NULL)
+    return g_strdup_printf (_("No interception found (certificate from “%s”)"), issuer);
+  if (g_str_equal (id, "https-inspection"))
+    return g_strdup (_("No interception found"));
+  return g_strdup (_("Works"));
+}
+
+void
+cc_diagnosis_update (CcRequirement *req,
+                     CcProfile     *profile)
+{
+  CcCheck *primary = NULL;
+  CcStatus status;
+  g_autofree char *summary = NULL;
+  g_autofree char *hint = NULL;
+
+  g_return_if_fail (CC_IS_REQUIREMENT (req));
+  g_return_if_fail (CC_IS_PROFILE (profile));
+
+  status = compute_status (req, &primary);
+
+  switch (status)
+    {
+    case CC_STATUS_PASS:
+      summary = pass_summary (req);
+      if (g_str_equal (cc_requirement_get_id (req), "domains"))
+        {
+          g_autofree char *request = it_request (req, profile);
+          if (request[0] != '\0')
+            hint = g_steal_pointer (&request);
+        }
+      break;
+
+    case CC_STATUS_WARN:
+    case CC_STATUS_FAIL:
+      {
+        g_autofree char *what = primary ? describe_failure (primary) : g_strdup ("");
+        g_autofree char *cause = primary ? explain_cause (primary) : g_strdup ("");
+        g_autofree char *request = it_request (req, profile);
+
+        summary = g_strdup_printf (status == CC_STATUS_FAIL
+                                   /* TRANSLATORS: "Blocked: UDP port 443 gets no answer from host" */
+                                   ? _("Blocked: %s")
+                                   /* TRANSLATORS: "Problem: the WebSocket to host is refused" */
+                                   : _("Problem: %s"), what);
+        hint = g_strjoin (" ", impact (req, status), cause, request, NULL);
+      }
+      break;
+
+    case CC_STATUS_SKIP:
+      {
+        GListModel *checks = cc_requirement_get_checks (req);
+
+        if (g_list_model_get_n_items (checks) == 0)
+          summary = g_strdup (_("Not part of this profile"));
+        else
+          summary = g_strdup (_("Not tested"));
+      }
+      break;
+
+    case CC_STATUS_RUNNING:
+      summary = g_strdup (_("Testing…"));
+      break;
+
+    case CC_STATUS_PENDING:
+    default:
+      break;
+    }
+
+  cc_requirement_set_result (req, status, summary, hint);
+}
+
+static CcStatus
+status_of (GListModel *requirements,
+           const char *id,
+           CcRequirement **out)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+
+      if (g_str_equal (cc_requirement_get_id (req), id))
+        {
+          if (out)
+            *out = req;
+          return cc_requirement_get_status (req);
+        }
+    }
+
+  return CC_STATUS_SKIP;
+}
+
+static gboolean
+is_bad (CcStatus status)
+{
+  return status == CC_STATUS_FAIL || status == CC_STATUS_WARN;
+}
+
+CcVerdict
+cc_diagnosis_verdict (GListModel  *requirements,
+                      CcProfile   *profile,
+                      char       **summary)
+{
+  static const char * const order[] = {
+    "internet", "signaling", "turn-udp", "media-udp", "turn-tcp", "domains", "https-inspection", NULL
+  };
+  CcStatus signaling, turn_udp, turn_tcp, media_udp, domains;
+  CcRequirement *reason = NULL;
+  CcVerdict verdict;
+  const char *title;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (requirements), CC_VERDICT_UNKNOWN);
+
+  title = profile ? cc_profile_get_title (profile) : "";
+
+  for (guint i = 0; order[i] != NULL; i++)
+    {
+      CcStatus s = status_of (requirements, order[i], NULL);
+
+      if (s == CC_STATUS_PENDING || s == CC_STATUS_RUNNING)
+        {
+          if (summary)
+            *summary = NULL;
+          return CC_VERDICT_UNKNOWN;
+        }
+    }
+
+  signaling = status_of (requirements, "signaling", NULL);
+  turn_udp = status_of (requirements, "turn-udp", NULL);
+  turn_tcp = status_of (requirements, "turn-tcp", NULL);
+  media_udp = status_of (requirements, "media-udp", NULL);
+  domains = status_of (requirements, "domains", NULL);
+
+  if (signaling == CC_STATUS_FAIL)
+    {
+      verdict = CC_VERDICT_BLOCKED;
+      status_of (requirements, "signaling", &reason);
+    }
+  else if (turn_udp == CC_STATUS_FAIL && turn_tcp == CC_STATUS_FAIL && media_udp == CC_STATUS_FAIL)
+    {
+      verdict = CC_VERDICT_BLOCKED;
+      status_of (requirements, "turn-udp", &reason);
+    }
+  else if (is_bad (turn_udp) || is_bad (media_udp) || signaling == CC_STATUS_WARN || is_bad (domains))
+    {
+      verdict = CC_VERDICT_DEGRADED;
+      if (is_bad (turn_udp))
+        status_of (requirements, "turn-udp", &reason);
+      else if (is_bad (media_udp))
+        status_of (requirements, "media-udp", &reason);
+      else if (signaling == CC_STATUS_WARN)
+        status_of (requirements, "signaling", &reason);
+      else
+        status_of (requirements, "domains", &reason);
+    }
+  else
+    verdict = CC_VERDICT_READY;
+
+  if (summary != NULL)
+    {
+      switch (verdict)
+        {
+        case CC_VERDICT_READY:
+          *summary = g_strdup_printf (_("Your network is ready for %s calls."), title);
+          break;
+        case CC_VERDICT_DEGRADED:
+          *summary = g_strdup_printf (_("Calls will work, but with reduced quality or missing features. %s Forward the hints below to your IT department."),
+                                      reason ? cc_requirement_get_hint (reason) ? impact (reason, cc_requirement_get_status (reason)) : "" : "");
+          break;
+        case CC_VERDICT_BLOCKED:
+          *summary = g_strdup_printf (_("Calls will not work on this network. %s Forward the hints below to your IT department."),
+                                      reason ? impact (reason, CC_STATUS_FAIL) : "");
+          break;
+        case CC_VERDICT_UNKNOWN:
+        default:
+          *summary = NULL;
+          break;
+        }
+    }
+
+  return verdict;
+}

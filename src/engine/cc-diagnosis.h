@@ -1,0 +1,46 @@
+/* cc-diagnosis.h: from check results to a requirement's status, its one-line
+ * result and its hint, and from requirements to the verdict (DESIGN.md).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cc-profile.h"
+#include "cc-requirement.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CC_VERDICT_UNKNOWN = 0,
+  CC_VERDICT_READY,
+  CC_VERDICT_DEGRADED,
+  CC_VERDICT_BLOCKED,
+} CcVerdict;
+
+/* Call quality grades for measured media paths. */
+typedef enum
+{
+  CC_QUALITY_UNKNOWN = 0,
+  CC_QUALITY_GOOD,
+  CC_QUALITY_FAIR,
+  CC_QUALITY_POOR,
+} CcQuality;
+
+const char *cc_verdict_to_string          (CcVerdict      verdict);
+CcQuality   cc_diagnosis_grade            (double         rtt_ms,
+                                           double         jitter_ms,
+                                           double         loss_pct);
+const char *cc_quality_to_string          (CcQuality      quality);
+/* Recomputes status, summary and hint of @requirement from its checks. */
+void        cc_diagnosis_update           (CcRequirement *requirement,
+                                           CcProfile     *profile);
+/* The verdict over a GListModel of CcRequirement; @summary gets one or two
+ * sentences for people. */
+CcVerdict   cc_diagnosis_verdict          (GListModel    *requirements,
+                                           CcProfile     *profile,
+                                           char         **summary);
+
+G_END_DECLS

@@ -1,0 +1,322 @@
+/* cc-report.c: renders a run as text and as JSON.
+ *
+ * The JSON keys, requirement ids, statuses and error classes are a contract
+ * (DESIGN.md) and never translated; the text report is for people and follows
+ * the locale.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "cc-report.h"
+
+/* Width the text report wraps at: fits a terminal and a ticket's text box. */
+#define CC_REPORT_WRAP 76
+
+static const char *
+report_status (CcStatus status)
+{
+  /* A report written mid-run (or after a stop) has nothing pending: not run. */
+  if (status == CC_STATUS_PENDING || status == CC_STATUS_RUNNING)
+    return "skip";
+  return cc_status_to_string (status);
+}
+
+static const char *
+status_label (CcStatus status)
+{
+  switch (status)
+    {
+    /* TRANSLATORS: status tags in the text report; keep them short */
+    case CC_STATUS_PASS: return C_("status", "PASS");
+    case CC_STATUS_WARN: return C_("status", "WARN");
+    case CC_STATUS_FAIL: return C_("status", "FAIL");
+    case CC_STATUS_SKIP:
+    case CC_STATUS_PENDING:
+    case CC_STATUS_RUNNING:
+    default: return C_("status", "SKIP");
+    }
+}
+
+static const char *
+verdict_label (CcVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CC_VERDICT_READY: return _("READY");
+    case CC_VERDICT_DEGRADED: return _("WORKS WITH REDUCED QUALITY");
+    case CC_VERDICT_BLOCKED: return _("CALLS WILL NOT WORK");
+    case CC_VERDICT_UNKNOWN:
+    default: return _("NOT FINISHED");
+    }
+}
+
+static void
+append_wrapped (GString    *out,
+                const char *text,
+                const char *indent)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \n", -1);
+  gsize column = 0;
+
+  g_string_append (out, indent);
+  column = g_utf8_strlen (indent, -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gsize len = g_utf8_strlen (words[i], -1);
+
+      if (len == 0)
+        continue;
+      if (column > strlen (indent) && column + 1 + len > CC_REPORT_WRAP)
+        {
+          g_string_append_c (out, '\n');
+          g_string_append (out, indent);
+          column = g_utf8_strlen (indent, -1);
+        }
+      else if (column > strlen (indent))
+        {
+          g_string_append_c (out, ' ');
+          column++;
+        }
+      g_string_append (out, words[i]);
+      column += len;
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+append_metrics (GString *out,
+                CcCheck *check)
+{
+  if (cc_check_get_rtt_ms (check) >= 0)
+    g_string_append_printf (out, _(", round trip %.1f ms"), cc_check_get_rtt_ms (check));
+  if (cc_check_get_jitter_ms (check) >= 0)
+    g_string_append_printf (out, _(", jitter %.1f ms"), cc_check_get_jitter_ms (check));
+  if (cc_check_get_loss_pct (check) >= 0)
+    g_string_append_printf (out, _(", loss %.1f %%"), cc_check_get_loss_pct (check));
+}
+
+char *
+cc_report_check_line (CcRequirement *requirement,
+                      CcCheck       *check)
+{
+  GString *line = g_string_new (NULL);
+  CcError error = cc_check_get_error (check);
+
+  g_string_append_printf (line, "[%s] %s: %s %s",
+                          status_label (cc_check_get_status (check)),
+                          cc_requirement_get_id (requirement),
+                          cc_check_get_kind (check),
+                          cc_check_get_target (check) ? cc_check_get_target (check) : "");
+  if (cc_check_get_transport (check) != NULL)
+    g_string_append_printf (line, " (%s)", cc_check_get_transport (check));
+  if (error != CC_ERROR_NONE)
+    g_string_append_printf (line, " %s", cc_error_to_string (error));
+  g_string_append_printf (line, _(" in %" G_GINT64_FORMAT " ms"), cc_check_get_duration_ms (check));
+  append_metrics (line, check);
+
+  return g_string_free (line, FALSE);
+}
+
+char *
+cc_report_to_text (CcRunner *runner)
+{
+  GString *out = g_string_new (NULL);
+  GListModel *requirements = cc_runner_get_requirements (runner);
+  CcProfile *profile = cc_runner_get_profile (runner);
+  GDateTime *started = cc_runner_get_started (runner);
+  g_autofree char *when = started ? g_date_time_format (started, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("-");
+
+  g_string_append_printf (out, _("Connection Check %s — profile “%s”"),
+                          PACKAGE_VERSION, cc_profile_get_title (profile));
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, _("Run at %s, took %.1f s. Proxy: %s. Connectivity: %s."),
+                          when, cc_runner_get_duration_ms (runner) / 1000.0,
+                          cc_runner_get_proxy (runner), cc_runner_get_connectivity (runner));
+  g_string_append (out, "\n\n");
+
+  g_string_append_printf (out, _("Verdict: %s"), verdict_label (cc_runner_get_verdict (runner)));
+  g_string_append_c (out, '\n');
+  if (cc_runner_get_summary (runner) != NULL)
+    append_wrapped (out, cc_runner_get_summary (runner), "");
+  g_string_append_c (out, '\n');
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+      CcStatus status = cc_requirement_get_status (req);
+
+      g_string_append_printf (out, "[%s] %s (%s)\n", status_label (status),
+                              cc_requirement_get_title (req), cc_requirement_get_id (req));
+      if (cc_requirement_get_summary (req) != NULL)
+        append_wrapped (out, cc_requirement_get_summary (req), "       ");
+      if (cc_requirement_get_hint (req) != NULL)
+        {
+          g_string_append_printf (out, "       %s\n", _("What to do:"));
+          append_wrapped (out, cc_requirement_get_hint (req), "         ");
+        }
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+          GString *line = g_string_new (NULL);
+
+          g_string_append_printf (line, "%s %s %s", status_label (cc_check_get_status (check)),
+                                  cc_check_get_kind (check),
+                                  cc_check_get_target (check) ? cc_check_get_target (check) : "");
+          if (cc_check_get_transport (check) != NULL)
+            g_string_append_printf (line, " (%s)", cc_check_get_transport (check));
+          if (cc_check_get_address (check) != NULL)
+            g_string_append_printf (line, _(" at %s"), cc_check_get_address (check));
+          if (cc_check_get_error (check) != CC_ERROR_NONE)
+            g_string_append_printf (line, ": %s", cc_error_to_string (cc_check_get_error (check)));
+          g_string_append_printf (line, _(", %" G_GINT64_FORMAT " ms"), cc_check_get_duration_ms (check));
+          append_metrics (line, check);
+          if (cc_check_get_tls_issuer (check) != NULL)
+            g_string_append_printf (line, _(", certificate issuer “%s”"), cc_check_get_tls_issuer (check));
+          if (cc_check_get_detail (check) != NULL)
+            g_string_append_printf (line, ". %s", cc_check_get_detail (check));
+
+          append_wrapped (out, line->str, "         - ");
+          g_string_free (line, TRUE);
+        }
+      g_string_append_c (out, '\n');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_number_if_measured (JsonBuilder *builder,
+                        const char  *name,
+                        double       value)
+{
+  if (value < 0)
+    return;
+
+  json_builder_set_member_name (builder, name);
+  /* Milliseconds and percentages to 0.01 are more than a network can tell. */
+  json_builder_add_double_value (builder, ((gint64) (value * 100 + 0.5)) / 100.0);
+}
+
+char *
+cc_report_to_json (CcRunner *runner)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GListModel *requirements = cc_runner_get_requirements (runner);
+  CcProfile *profile = cc_runner_get_profile (runner);
+  GDateTime *started = cc_runner_get_started (runner);
+  g_autofree char *when = started ? g_date_time_format (started, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "schema");
+  json_builder_add_int_value (builder, CC_REPORT_SCHEMA);
+
+  json_builder_set_member_name (builder, "app");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, "connection-check");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "profile");
+  json_builder_add_string_value (builder, cc_profile_get_name (profile));
+  add_string_or_null (builder, "started", when);
+  json_builder_set_member_name (builder, "duration_ms");
+  json_builder_add_int_value (builder, cc_runner_get_duration_ms (runner));
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_add_string_value (builder, cc_verdict_to_string (cc_runner_get_verdict (runner)));
+  add_string_or_null (builder, "summary", cc_runner_get_summary (runner));
+
+  json_builder_set_member_name (builder, "network");
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "proxy", cc_runner_get_proxy (runner));
+  add_string_or_null (builder, "connectivity", cc_runner_get_connectivity (runner));
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "requirements");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "id", cc_requirement_get_id (req));
+      add_string_or_null (builder, "title", cc_requirement_get_title (req));
+      add_string_or_null (builder, "status", report_status (cc_requirement_get_status (req)));
+      add_string_or_null (builder, "summary", cc_requirement_get_summary (req));
+      add_string_or_null (builder, "hint", cc_requirement_get_hint (req));
+
+      json_builder_set_member_name (builder, "checks");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+          CcError error = cc_check_get_error (check);
+
+          json_builder_begin_object (builder);
+          add_string_or_null (builder, "kind", cc_check_get_kind (check));
+          add_string_or_null (builder, "target", cc_check_get_target (check));
+          add_string_or_null (builder, "transport", cc_check_get_transport (check));
+          add_string_or_null (builder, "address", cc_check_get_address (check));
+          add_string_or_null (builder, "status", report_status (cc_check_get_status (check)));
+          add_string_or_null (builder, "error",
+                              error != CC_ERROR_NONE ? cc_error_to_string (error) : NULL);
+          add_string_or_null (builder, "detail", cc_check_get_detail (check));
+          json_builder_set_member_name (builder, "duration_ms");
+          json_builder_add_int_value (builder, cc_check_get_duration_ms (check));
+          add_number_if_measured (builder, "rtt_ms", cc_check_get_rtt_ms (check));
+          add_number_if_measured (builder, "jitter_ms", cc_check_get_jitter_ms (check));
+          add_number_if_measured (builder, "loss_pct", cc_check_get_loss_pct (check));
+          if (cc_check_get_loss_pct (check) >= 0)
+            {
+              CcQuality quality = cc_diagnosis_grade (cc_check_get_rtt_ms (check),
+                                                      cc_check_get_jitter_ms (check),
+                                                      cc_check_get_loss_pct (check));
+              add_string_or_null (builder, "quality", cc_quality_to_string (quality));
+            }
+          if (cc_check_get_tls_issuer (check) != NULL)
+            add_string_or_null (builder, "tls_issuer", cc_check_get_tls_issuer (check));
+          if (cc_check_get_http_status (check) != 0)
+            {
+              json_builder_set_member_name (builder, "http_status");
+              json_builder_add_int_value (builder, cc_check_get_http_status (check));
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}

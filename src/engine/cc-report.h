@@ -1,0 +1,20 @@
+/* cc-report.h: the text report (for a support ticket) and the JSON report
+ * (schema 1, DESIGN.md) of a finished run. Neither ever contains a credential.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cc-runner.h"
+
+G_BEGIN_DECLS
+
+#define CC_REPORT_SCHEMA 1
+
+char *cc_report_to_text (CcRunner *runner);
+char *cc_report_to_json (CcRunner *runner);
+/* One progress line for a finished check, as the CLI prints it. */
+char *cc_report_check_line (CcRequirement *requirement,
+                            CcCheck       *check);
+
+G_END_DECLS

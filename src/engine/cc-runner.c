@@ -1,0 +1,695 @@
+/* cc-runner.c: builds the checks a profile calls for, runs them concurrently on
+ * the main context, and keeps requirement statuses and the verdict up to date.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cc-dns-check.h"
+#include "cc-https-check.h"
+#include "cc-ice-servers.h"
+#include "cc-network-check.h"
+#include "cc-note-check.h"
+#include "cc-runner.h"
+#include "cc-stun-check.h"
+#include "cc-tcp-check.h"
+#include "cc-tls-check.h"
+#include "cc-tls-database.h"
+#include "cc-util.h"
+#include "cc-websocket-check.h"
+
+/* After the last send, a burst waits this long for late answers. */
+#define CC_BURST_GRACE_MS 1000
+
+struct _CcRunner
+{
+  GObject         parent_instance;
+
+  CcProfile      *profile;
+  GListStore     *requirements;
+  GPtrArray      *ice_servers;
+  GProxyResolver *proxy_resolver;
+  GTlsDatabase   *tls_database;
+  CcNetworkCheck *network_check;
+
+  GTask          *task;
+  guint           pending;
+  gint64          started_us;
+
+  GDateTime      *started;
+  gint64          duration_ms;
+  CcVerdict       verdict;
+  char           *summary;
+  char           *proxy;
+  char           *connectivity;
+
+  guint           timeout_ms;
+  guint           hold_seconds;
+};
+
+enum {
+  PROP_0,
+  PROP_VERDICT,
+  PROP_SUMMARY,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+enum {
+  CHECK_FINISHED,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (CcRunner, cc_runner, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const struct {
+  const char *id;
+  const char *title;
+} requirement_ids[] = {
+  { "internet", N_("Internet connection") },
+  { "signaling", N_("Signaling (secure WebSocket)") },
+  { "turn-udp", N_("Relay over UDP") },
+  { "turn-tcp", N_("Relay over TCP and TLS") },
+  { "media-udp", N_("Media over UDP high ports") },
+  { "domains", N_("Required domains") },
+  { "https-inspection", N_("HTTPS inspection") },
+};
+
+static CcRequirement *
+find_requirement (CcRunner   *self,
+                  const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->requirements)); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (G_LIST_MODEL (self->requirements), i);
+
+      if (g_str_equal (cc_requirement_get_id (req), id))
+        return req;
+    }
+
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static gboolean
+is_sinkhole_cb (GInetAddress *address,
+                gpointer      user_data)
+{
+  return cc_profile_is_sinkhole (CC_PROFILE (user_data), address);
+}
+
+/* @extra_ms: time the check needs on top of the per-check timeout (a burst's
+ * sending time, a WebSocket's hold). */
+static void
+add_timed (CcRunner    *self,
+           const char  *requirement,
+           CcCheck     *check,
+           CcCheckRole  role,
+           guint        extra_ms)
+{
+  g_autoptr(CcCheck) owned = check;
+
+  cc_check_set_timeout_ms (check, self->timeout_ms + extra_ms);
+  cc_check_set_tls_database (check, self->tls_database);
+  cc_check_set_proxy_resolver (check, self->proxy_resolver);
+  cc_requirement_add_check (find_requirement (self, requirement), check, role);
+}
+
+static void
+add (CcRunner    *self,
+     const char  *requirement,
+     CcCheck     *check,
+     CcCheckRole  role)
+{
+  add_timed (self, requirement, check, role, 0);
+}
+
+static CcCheck *
+dns_check (CcRunner   *self,
+           const char *host)
+{
+  return cc_dns_check_new (host, is_sinkhole_cb, self->profile);
+}
+
+static CcIceServer *
+find_credentials (CcRunner    *self,
+                  const char  *host,
+                  guint16      port,
+                  CcTransport  transport)
+{
+  for (guint i = 0; self->ice_servers != NULL && i < self->ice_servers->len; i++)
+    {
+      CcIceServer *server = self->ice_servers->pdata[i];
+
+      if (server->is_turn && server->transport == transport && server->port == port &&
+          g_ascii_strcasecmp (server->host, host) == 0)
+        return server;
+    }
+
+  return NULL;
+}
+
+static CcCheck *
+allocate_check (CcRunner    *self,
+                const char  *host,
+                guint16      port,
+                CcTransport  transport)
+{
+  CcCheck *check = cc_stun_check_new (CC_STUN_MODE_ALLOCATE, transport, host, port);
+  CcIceServer *server = find_credentials (self, host, port, transport);
+
+  if (server != NULL)
+    cc_stun_check_set_credentials (CC_STUN_CHECK (check), server->username, server->credential);
+
+  return check;
+}
+
+static void
+add_burst (CcRunner    *self,
+           const char  *requirement,
+           CcCheckRole  role,
+           const char  *host,
+           guint16      port,
+           CcTransport  transport,
+           guint        count,
+           guint        interval_ms)
+{
+  CcCheck *check = cc_stun_check_new (CC_STUN_MODE_BURST, transport, host, port);
+
+  cc_stun_check_set_burst (CC_STUN_CHECK (check), count, interval_ms);
+  /* The burst itself takes count × interval; the timeout is for what comes after. */
+  add_timed (self, requirement, check, role, count * interval_ms + CC_BURST_GRACE_MS);
+}
+
+static void
+build_checks (CcRunner *self)
+{
+  GPtrArray *websockets = cc_profile_get_websockets (self->profile);
+  GPtrArray *turns = cc_profile_get_turn_servers (self->profile);
+  GPtrArray *stuns = cc_profile_get_stun_servers (self->profile);
+  GPtrArray *domains = cc_profile_get_domains (self->profile);
+  const char *probe_host = cc_profile_get_probe_host (self->profile);
+  g_autofree char *probe_url = NULL;
+  gboolean burst_tcp_added = FALSE;
+
+  /* internet */
+  probe_url = g_strdup_printf ("https://%s/", probe_host ? probe_host : "localhost");
+  g_clear_object (&self->network_check);
+  self->network_check = CC_NETWORK_CHECK (g_object_ref (cc_network_check_new (probe_url)));
+  add (self, "internet", CC_CHECK (self->network_check), CC_CHECK_ROLE_ESSENTIAL);
+  if (probe_host != NULL)
+    add (self, "internet", dns_check (self, probe_host), CC_CHECK_ROLE_ESSENTIAL);
+
+  /* signaling, and the TLS chain seen on the way for https-inspection */
+  for (guint i = 0; i < websockets->len; i++)
+    {
+      CcProfileWebsocket *ws = websockets->pdata[i];
+      CcCheck *websocket;
+
+      add (self, "signaling", dns_check (self, ws->host), CC_CHECK_ROLE_SUPPORTING);
+      add (self, "signaling", cc_tcp_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
+      add (self, "signaling", cc_tls_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
+
+      websocket = cc_websocket_check_new (ws->url, ws->round_trip, ws->subprotocol, self->hold_seconds);
+      add_timed (self, "signaling", websocket,
+                 ws->essential ? CC_CHECK_ROLE_ESSENTIAL : CC_CHECK_ROLE_SUPPORTING,
+                 self->hold_seconds * 1000);
+
+      if (ws->essential)
+        add (self, "https-inspection", cc_tls_check_new (ws->host, ws->port), CC_CHECK_ROLE_ESSENTIAL);
+    }
+
+  /* turn-udp, turn-tcp */
+  for (guint i = 0; i < turns->len; i++)
+    {
+      CcProfileTurn *turn = turns->pdata[i];
+
+      if (turn->transports & CC_TRANSPORT_UDP)
+        {
+          add (self, "turn-udp",
+               cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, turn->host, turn->port),
+               CC_CHECK_ROLE_SUPPORTING);
+          add (self, "turn-udp", allocate_check (self, turn->host, turn->port, CC_TRANSPORT_UDP),
+               CC_CHECK_ROLE_ALTERNATIVE);
+        }
+
+      if (turn->transports & CC_TRANSPORT_TCP)
+        add (self, "turn-tcp", allocate_check (self, turn->host, turn->port, CC_TRANSPORT_TCP),
+             CC_CHECK_ROLE_ALTERNATIVE);
+
+      if (turn->transports & CC_TRANSPORT_TLS)
+        add (self, "turn-tcp", allocate_check (self, turn->host, turn->tls_port, CC_TRANSPORT_TLS),
+             CC_CHECK_ROLE_ALTERNATIVE);
+
+      /* The same burst as on the UDP path, over TCP, to compare what the fallback gives. */
+      if ((turn->transports & CC_TRANSPORT_TCP) && !burst_tcp_added && stuns->len > 0)
+        {
+          CcProfileStun *stun = stuns->pdata[0];
+
+          add_burst (self, "turn-tcp", CC_CHECK_ROLE_SUPPORTING, turn->host, turn->port,
+                     CC_TRANSPORT_TCP, stun->burst_count, stun->burst_interval_ms);
+          burst_tcp_added = TRUE;
+        }
+    }
+
+  /* TURN servers given only in --ice-servers */
+  for (guint i = 0; self->ice_servers != NULL && i < self->ice_servers->len; i++)
+    {
+      CcIceServer *server = self->ice_servers->pdata[i];
+      gboolean in_profile = FALSE;
+
+      if (!server->is_turn)
+        continue;
+
+      for (guint j = 0; j < turns->len && !in_profile; j++)
+        {
+          CcProfileTurn *turn = turns->pdata[j];
+          guint16 port = server->transport == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
+
+          in_profile = (turn->transports & server->transport) && port == server->port &&
+                       g_ascii_strcasecmp (turn->host, server->host) == 0;
+        }
+
+      if (!in_profile)
+        add (self, server->transport == CC_TRANSPORT_UDP ? "turn-udp" : "turn-tcp",
+             allocate_check (self, server->host, server->port, server->transport),
+             CC_CHECK_ROLE_ALTERNATIVE);
+    }
+
+  /* media-udp */
+  for (guint i = 0; i < stuns->len; i++)
+    {
+      CcProfileStun *stun = stuns->pdata[i];
+
+      add (self, "media-udp",
+           cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, stun->host, stun->port),
+           CC_CHECK_ROLE_SUPPORTING);
+      add_burst (self, "media-udp", CC_CHECK_ROLE_ESSENTIAL, stun->host, stun->port,
+                 CC_TRANSPORT_UDP, stun->burst_count, stun->burst_interval_ms);
+    }
+
+  /* domains */
+  for (guint i = 0; i < domains->len; i++)
+    {
+      CcProfileDomain *domain = domains->pdata[i];
+      CcCheckRole role = domain->role == CC_DOMAIN_ROLE_SUPPORTING
+        ? CC_CHECK_ROLE_SUPPORTING : CC_CHECK_ROLE_ESSENTIAL;
+
+      if (domain->hosts[0] == NULL)
+        {
+          g_autofree char *note = g_strdup_printf (_("No fixed name under %s is known: its names are assigned per call or per customer, so it cannot be tested from here. Allow it as written."),
+                                                   domain->pattern);
+          CcCheck *check = cc_note_check_new ("unverified", domain->pattern, note);
+
+          g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
+          add (self, "domains", check, role);
+          continue;
+        }
+
+      for (guint j = 0; domain->hosts[j] != NULL; j++)
+        {
+          CcCheck *check;
+
+          if (domain->probe == CC_DOMAIN_PROBE_HTTPS)
+            {
+              g_autofree char *url = g_strdup_printf ("https://%s/", domain->hosts[j]);
+              check = cc_https_check_new (url);
+            }
+          else
+            check = dns_check (self, domain->hosts[j]);
+
+          g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
+          add (self, "domains", check, role);
+        }
+    }
+}
+
+static void
+cc_runner_complete (CcRunner *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autofree char *summary = NULL;
+
+  self->duration_ms = (g_get_monotonic_time () - self->started_us) / 1000;
+  self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
+  g_free (self->summary);
+  self->summary = g_steal_pointer (&summary);
+
+  cc_set_str (&self->proxy, cc_network_check_get_proxy (self->network_check));
+  cc_set_str (&self->connectivity, cc_network_check_get_connectivity (self->network_check));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERDICT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_task_return_int (task, self->verdict);
+}
+
+typedef struct
+{
+  CcRunner      *runner;
+  CcRequirement *requirement;
+} CheckData;
+
+static void
+cc_runner_check_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  CheckData *data = user_data;
+  g_autoptr(CcRunner) self = data->runner;
+  g_autoptr(CcRequirement) req = data->requirement;
+  CcCheck *check = CC_CHECK (object);
+
+  g_free (data);
+  cc_check_run_finish (check, result, NULL);
+
+  cc_diagnosis_update (req, self->profile);
+  g_signal_emit (self, signals[CHECK_FINISHED], 0, req, check);
+
+  g_assert (self->pending > 0);
+  if (--self->pending == 0)
+    cc_runner_complete (self);
+}
+
+static void
+cc_runner_dispose (GObject *object)
+{
+  CcRunner *self = CC_RUNNER (object);
+
+  g_clear_object (&self->profile);
+  g_clear_object (&self->requirements);
+  g_clear_object (&self->proxy_resolver);
+  g_clear_object (&self->tls_database);
+  g_clear_object (&self->network_check);
+  g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
+  g_clear_pointer (&self->started, g_date_time_unref);
+
+  G_OBJECT_CLASS (cc_runner_parent_class)->dispose (object);
+}
+
+static void
+cc_runner_finalize (GObject *object)
+{
+  CcRunner *self = CC_RUNNER (object);
+
+  g_free (self->summary);
+  g_free (self->proxy);
+  g_free (self->connectivity);
+
+  G_OBJECT_CLASS (cc_runner_parent_class)->finalize (object);
+}
+
+static void
+cc_runner_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CcRunner *self = CC_RUNNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_VERDICT:
+      g_value_set_int (value, self->verdict);
+      break;
+    case PROP_SUMMARY:
+      g_value_set_string (value, self->summary);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->task != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_runner_class_init (CcRunnerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cc_runner_dispose;
+  object_class->finalize = cc_runner_finalize;
+  object_class->get_property = cc_runner_get_property;
+
+  properties[PROP_VERDICT] =
+    g_param_spec_int ("verdict", NULL, NULL,
+                      CC_VERDICT_UNKNOWN, CC_VERDICT_BLOCKED, CC_VERDICT_UNKNOWN,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SUMMARY] =
+    g_param_spec_string ("summary", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CcRunner::check-finished:
+   * @requirement: the requirement the check belongs to
+   * @check: the check that ended
+   */
+  signals[CHECK_FINISHED] =
+    g_signal_new ("check-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, CC_TYPE_REQUIREMENT, CC_TYPE_CHECK);
+}
+
+static void
+cc_runner_init (CcRunner *self)
+{
+  self->requirements = g_list_store_new (CC_TYPE_REQUIREMENT);
+  self->timeout_ms = CC_RUNNER_DEFAULT_TIMEOUT_MS;
+
+  for (guint i = 0; i < G_N_ELEMENTS (requirement_ids); i++)
+    {
+      g_autoptr(CcRequirement) req = cc_requirement_new (requirement_ids[i].id,
+                                                         _(requirement_ids[i].title));
+      g_list_store_append (self->requirements, req);
+    }
+}
+
+CcRunner *
+cc_runner_new (CcProfile *profile)
+{
+  CcRunner *self;
+
+  g_return_val_if_fail (CC_IS_PROFILE (profile), NULL);
+
+  self = g_object_new (CC_TYPE_RUNNER, NULL);
+  self->profile = g_object_ref (profile);
+
+  return self;
+}
+
+CcProfile *
+cc_runner_get_profile (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
+  return self->profile;
+}
+
+GListModel *
+cc_runner_get_requirements (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
+  return G_LIST_MODEL (self->requirements);
+}
+
+void
+cc_runner_set_timeout_ms (CcRunner *self,
+                          guint     timeout_ms)
+{
+  g_return_if_fail (CC_IS_RUNNER (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  self->timeout_ms = timeout_ms;
+}
+
+void
+cc_runner_set_hold_seconds (CcRunner *self,
+                            guint     hold_seconds)
+{
+  g_return_if_fail (CC_IS_RUNNER (self));
+
+  self->hold_seconds = hold_seconds;
+}
+
+void
+cc_runner_set_ice_servers (CcRunner  *self,
+                           GPtrArray *servers)
+{
+  g_return_if_fail (CC_IS_RUNNER (self));
+
+  g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
+  if (servers != NULL)
+    self->ice_servers = g_ptr_array_ref (servers);
+}
+
+void
+cc_runner_set_proxy_resolver (CcRunner       *self,
+                              GProxyResolver *resolver)
+{
+  g_return_if_fail (CC_IS_RUNNER (self));
+
+  g_set_object (&self->proxy_resolver, resolver);
+}
+
+void
+cc_runner_run_async (CcRunner            *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  guint n;
+
+  g_return_if_fail (CC_IS_RUNNER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_runner_run_async);
+
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("A test is already running."));
+      return;
+    }
+
+  if (self->tls_database == NULL)
+    {
+      self->tls_database = cc_tls_database_new (cc_profile_get_ca_file (self->profile), &error);
+      if (self->tls_database == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  self->task = g_object_ref (task);
+  self->verdict = CC_VERDICT_UNKNOWN;
+  g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->started, g_date_time_unref);
+  self->started = g_date_time_new_now_utc ();
+  self->started_us = g_get_monotonic_time ();
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->requirements));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (G_LIST_MODEL (self->requirements), i);
+      cc_requirement_clear_checks (req);
+    }
+
+  build_checks (self);
+
+  /* Collect first, then start: a check may finish synchronously. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (G_LIST_MODEL (self->requirements), i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      cc_diagnosis_update (req, self->profile);
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_ptr_array_add (all, g_object_ref (req));
+          g_ptr_array_add (all, g_list_model_get_item (checks, j));
+        }
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERDICT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  self->pending = all->len / 2;
+  if (self->pending == 0)
+    {
+      cc_runner_complete (self);
+      return;
+    }
+
+  for (guint i = 0; i < all->len; i += 2)
+    {
+      CcRequirement *req = all->pdata[i];
+      CcCheck *check = all->pdata[i + 1];
+      CheckData *data = g_new0 (CheckData, 1);
+
+      data->runner = g_object_ref (self);
+      data->requirement = req;
+      cc_check_run_async (check, cancellable, cc_runner_check_done_cb, data);
+      g_object_unref (check);
+    }
+}
+
+CcVerdict
+cc_runner_run_finish (CcRunner      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), CC_VERDICT_UNKNOWN);
+  g_return_val_if_fail (g_task_is_valid (result, self), CC_VERDICT_UNKNOWN);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+gboolean
+cc_runner_is_running (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), FALSE);
+  return self->task != NULL;
+}
+
+CcVerdict
+cc_runner_get_verdict (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), CC_VERDICT_UNKNOWN);
+  return self->verdict;
+}
+
+const char *
+cc_runner_get_summary (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
+  return self->summary;
+}
+
+GDateTime *
+cc_runner_get_started (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
+  return self->started;
+}
+
+gint64
+cc_runner_get_duration_ms (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), 0);
+  return self->duration_ms;
+}
+
+const char *
+cc_runner_get_proxy (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
+  return self->proxy ? self->proxy : "none";
+}
+
+const char *
+cc_runner_get_connectivity (CcRunner *self)
+{
+  g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
+  return self->connectivity ? self->connectivity : "none";
+}

@@ -1,0 +1,150 @@
+/* cc-tls-database.c: verifies a chain against an extra CA first and falls back to
+ * the system's store, so a profile can add a private CA without hiding the
+ * public ones. Lookups are answered by the system store.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "cc-tls-database.h"
+
+struct _CcTlsDatabase
+{
+  GTlsDatabase  parent_instance;
+
+  GTlsDatabase *extra;
+  GTlsDatabase *system;
+};
+
+G_DEFINE_FINAL_TYPE (CcTlsDatabase, cc_tls_database, G_TYPE_TLS_DATABASE)
+
+static GTlsCertificateFlags
+cc_tls_database_verify_chain (GTlsDatabase             *database,
+                              GTlsCertificate          *chain,
+                              const char               *purpose,
+                              GSocketConnectable       *identity,
+                              GTlsInteraction          *interaction,
+                              GTlsDatabaseVerifyFlags   flags,
+                              GCancellable             *cancellable,
+                              GError                  **error)
+{
+  CcTlsDatabase *self = CC_TLS_DATABASE (database);
+  GTlsCertificateFlags result;
+  g_autoptr(GError) local_error = NULL;
+
+  result = g_tls_database_verify_chain (self->extra, chain, purpose, identity, interaction,
+                                        flags, cancellable, &local_error);
+  if (local_error == NULL && (result & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
+    return result;
+
+  return g_tls_database_verify_chain (self->system, chain, purpose, identity, interaction,
+                                      flags, cancellable, error);
+}
+
+static GTlsCertificate *
+cc_tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
+                                           GTlsCertificate          *certificate,
+                                           GTlsInteraction          *interaction,
+                                           GTlsDatabaseLookupFlags   flags,
+                                           GCancellable             *cancellable,
+                                           GError                  **error)
+{
+  CcTlsDatabase *self = CC_TLS_DATABASE (database);
+  GTlsCertificate *issuer;
+
+  issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
+                                                     flags, cancellable, NULL);
+  if (issuer != NULL)
+    return issuer;
+
+  return g_tls_database_lookup_certificate_issuer (self->system, certificate, interaction,
+                                                   flags, cancellable, error);
+}
+
+static GList *
+cc_tls_database_lookup_certificates_issued_by (GTlsDatabase             *database,
+                                               GByteArray               *issuer_raw_dn,
+                                               GTlsInteraction          *interaction,
+                                               GTlsDatabaseLookupFlags   flags,
+                                               GCancellable             *cancellable,
+                                               GError                  **error)
+{
+  CcTlsDatabase *self = CC_TLS_DATABASE (database);
+
+  return g_tls_database_lookup_certificates_issued_by (self->system, issuer_raw_dn, interaction,
+                                                       flags, cancellable, error);
+}
+
+static char *
+cc_tls_database_create_certificate_handle (GTlsDatabase    *database,
+                                           GTlsCertificate *certificate)
+{
+  CcTlsDatabase *self = CC_TLS_DATABASE (database);
+
+  return g_tls_database_create_certificate_handle (self->system, certificate);
+}
+
+static GTlsCertificate *
+cc_tls_database_lookup_certificate_for_handle (GTlsDatabase             *database,
+                                               const char               *handle,
+                                               GTlsInteraction          *interaction,
+                                               GTlsDatabaseLookupFlags   flags,
+                                               GCancellable             *cancellable,
+                                               GError                  **error)
+{
+  CcTlsDatabase *self = CC_TLS_DATABASE (database);
+
+  return g_tls_database_lookup_certificate_for_handle (self->system, handle, interaction,
+                                                       flags, cancellable, error);
+}
+
+static void
+cc_tls_database_dispose (GObject *object)
+{
+  CcTlsDatabase *self = CC_TLS_DATABASE (object);
+
+  g_clear_object (&self->extra);
+  g_clear_object (&self->system);
+
+  G_OBJECT_CLASS (cc_tls_database_parent_class)->dispose (object);
+}
+
+static void
+cc_tls_database_class_init (CcTlsDatabaseClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GTlsDatabaseClass *database_class = G_TLS_DATABASE_CLASS (klass);
+
+  object_class->dispose = cc_tls_database_dispose;
+
+  database_class->verify_chain = cc_tls_database_verify_chain;
+  database_class->lookup_certificate_issuer = cc_tls_database_lookup_certificate_issuer;
+  database_class->lookup_certificates_issued_by = cc_tls_database_lookup_certificates_issued_by;
+  database_class->create_certificate_handle = cc_tls_database_create_certificate_handle;
+  database_class->lookup_certificate_for_handle = cc_tls_database_lookup_certificate_for_handle;
+}
+
+static void
+cc_tls_database_init (CcTlsDatabase *self)
+{
+}
+
+GTlsDatabase *
+cc_tls_database_new (const char  *extra_ca_file,
+                     GError     **error)
+{
+  g_autoptr(CcTlsDatabase) self = NULL;
+  GTlsDatabase *system;
+
+  system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  if (extra_ca_file == NULL)
+    return system;
+
+  self = g_object_new (CC_TYPE_TLS_DATABASE, NULL);
+  self->system = system;
+  self->extra = g_tls_file_database_new (extra_ca_file, error);
+  if (self->extra == NULL)
+    return NULL;
+
+  return G_TLS_DATABASE (g_steal_pointer (&self));
+}

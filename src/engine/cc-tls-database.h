@@ -1,0 +1,19 @@
+/* cc-tls-database.h: the system's trust store plus one extra CA file (a profile's
+ * private CA for self-hosted deployments, the lab CA in tests).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CC_TYPE_TLS_DATABASE (cc_tls_database_get_type ())
+G_DECLARE_FINAL_TYPE (CcTlsDatabase, cc_tls_database, CC, TLS_DATABASE, GTlsDatabase)
+
+/* With @extra_ca_file NULL, returns the system's default database. */
+GTlsDatabase *cc_tls_database_new (const char  *extra_ca_file,
+                                   GError     **error);
+
+G_END_DECLS

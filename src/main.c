@@ -1,0 +1,128 @@
+/* main.c: parses the command line. With --cli or --json the engine runs
+ * headless, before anything could touch a display; otherwise the window opens
+ * (until the GUI lands, the text run is shown instead).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "cli/cc-cli.h"
+
+/* Bounds for the numbers a person can pass; anything beyond is a typo. */
+#define CC_MAX_TIMEOUT_SECONDS 300
+#define CC_MAX_HOLD_SECONDS    3600
+
+static gboolean
+parse_seconds (const char  *name,
+               const char  *value,
+               guint        min,
+               guint        max,
+               guint       *out,
+               GError     **error)
+{
+  guint64 number;
+
+  if (!g_ascii_string_to_unsigned (value, 10, min, max, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s takes a whole number of seconds from %u to %u, not “%s”"),
+                   name, min, max, value);
+      return FALSE;
+    }
+
+  *out = number;
+  return TRUE;
+}
+
+static CcCliOptions options;
+
+static gboolean
+parse_timeout (const char  *name,
+               const char  *value,
+               gpointer     data,
+               GError     **error)
+{
+  return parse_seconds (name, value, 1, CC_MAX_TIMEOUT_SECONDS, &options.timeout_seconds, error);
+}
+
+static gboolean
+parse_hold (const char  *name,
+            const char  *value,
+            gpointer     data,
+            GError     **error)
+{
+  return parse_seconds (name, value, 0, CC_MAX_HOLD_SECONDS, &options.hold_seconds, error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean cli = FALSE, version = FALSE;
+  int status;
+  const GOptionEntry entries[] = {
+    { "cli", 0, 0, G_OPTION_ARG_NONE, &cli,
+      N_("Run without a window: progress lines, then the text report"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
+      N_("Run without a window and print the JSON report (progress on stderr)"), NULL },
+    { "profile", 0, 0, G_OPTION_ARG_FILENAME, &options.profile_path,
+      N_("Check the requirements in FILE instead of the built-in Whereby profile"), N_("FILE") },
+    { "ice-servers", 0, 0, G_OPTION_ARG_FILENAME, &options.ice_servers_path,
+      N_("TURN servers and credentials (RTCIceServer JSON) for real allocations"), N_("FILE") },
+    { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_timeout,
+      N_("Give up on each check after SECONDS (default 5)"), N_("SECONDS") },
+    { "hold", 0, 0, G_OPTION_ARG_CALLBACK, parse_hold,
+      N_("Keep the signaling WebSocket open SECONDS, with round trips (default 0)"), N_("SECONDS") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Checks, live, whether this network lets Whereby video calls through, and says what IT must open if not.\n"
+                                  "\n"
+                                  "Exit status: 0 ready, 1 works with reduced quality, 2 calls will not work,\n"
+                                  "64 bad arguments, 65 invalid profile or ICE servers file."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("connection-check: %s\n", error->message);
+      g_printerr ("%s\n", _("Run “connection-check --help” to see the options."));
+      return CC_EXIT_USAGE;
+    }
+
+  if (argc > 1)
+    {
+      g_printerr (_("connection-check: unexpected argument “%s”\n"), argv[1]);
+      g_printerr ("%s\n", _("Run “connection-check --help” to see the options."));
+      return CC_EXIT_USAGE;
+    }
+
+  if (version)
+    {
+      g_print ("connection-check %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  /* The window is not built yet: without a headless flag, run the text report. */
+  (void) cli;
+  status = cc_cli_run (&options);
+
+  g_free (options.profile_path);
+  g_free (options.ice_servers_path);
+  return status;
+}
