@@ -536,9 +536,23 @@ parse_domain (Parser     *parser,
     return parser_error (parser, group, "role",
                          _("“%s” is not one of signaling, media, supporting"), role);
 
+  /* A host may carry a port (name:port) for deployments and labs whose HTTPS is
+   * not on 443; IPv6 literals can't, to keep this unambiguous. */
   for (guint i = 0; domain->hosts[i] != NULL; i++)
     {
-      if (!is_valid_host (domain->hosts[i]))
+      g_autofree char *name = g_strdup (domain->hosts[i]);
+      char *colon = strchr (name, ':');
+      guint64 port;
+
+      if (colon != NULL && strchr (colon + 1, ':') == NULL)
+        {
+          *colon = '\0';
+          if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, G_MAXUINT16, &port, NULL))
+            return parser_error (parser, group, "hosts",
+                                 _("“%s” has an invalid port"), domain->hosts[i]);
+        }
+
+      if (!is_valid_host (name))
         return parser_error (parser, group, "hosts",
                              _("“%s” is not a host name or IP address"), domain->hosts[i]);
     }

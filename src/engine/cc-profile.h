@@ -73,7 +73,7 @@ typedef enum
 typedef struct
 {
   char          *pattern;   /* as the guide writes it: *.example.com */
-  char         **hosts;     /* concrete names to test; may be empty */
+  char         **hosts;     /* concrete names (name or name:port) to test; may be empty */
   CcDomainProbe  probe;
   CcDomainRole   role;
 } CcProfileDomain;

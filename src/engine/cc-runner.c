@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "cc-dns-check.h"
@@ -321,7 +323,14 @@ build_checks (CcRunner *self)
               check = cc_https_check_new (url);
             }
           else
-            check = dns_check (self, domain->hosts[j]);
+            {
+              g_autofree char *name = g_strdup (domain->hosts[j]);
+              char *colon = strchr (name, ':');
+
+              if (colon != NULL && strchr (colon + 1, ':') == NULL)
+                *colon = '\0';
+              check = dns_check (self, name);
+            }
 
           g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
           add (self, "domains", check, role);

@@ -1,0 +1,766 @@
+/* test-cli.c: the whole program against the lab's real servers (coturn, TLS
+ * HTTPS/WebSocket servers, silent and closed ports): verdicts, exit statuses,
+ * error classes, hints, the JSON report's shape, bad input, and that the TURN
+ * credential never shows. Also the engine's runner in-process (cancellation).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "cc-engine.h"
+#include "cc-lab.h"
+
+/* Long enough for any run here, short enough that a hang fails the test. */
+#define WAIT_LIMIT_S 60
+
+static CcLab *lab;
+
+typedef struct
+{
+  int    status;
+  char  *out;
+  char  *err;
+} RunResult;
+
+static void
+run_result_clear (RunResult *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+  char     *out;
+  char     *err;
+} Wait;
+
+static void
+communicate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &wait->out, &wait->err, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+wait_limit_cb (gpointer user_data)
+{
+  g_error ("a run took longer than %d s", WAIT_LIMIT_S);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the program with @argv (NULL-terminated, without argv[0]) while this
+ * process keeps serving the lab. */
+static void
+run_app (RunResult          *r,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  guint limit;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CC_BINARY"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+
+  limit = g_timeout_add_seconds (WAIT_LIMIT_S, wait_limit_cb, NULL);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicate_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (limit);
+
+  g_assert_no_error (wait.error);
+  g_subprocess_wait (proc, NULL, NULL);
+  r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  r->out = wait.out;
+  r->err = wait.err;
+}
+
+static char *
+lab_file (const char *name)
+{
+  g_autofree char *template = g_test_build_filename (G_TEST_DIST, "profiles", name, NULL);
+  g_autofree char *out_name = g_strndup (name, strlen (name) - strlen (".in"));
+  g_autoptr(GError) error = NULL;
+  char *path = cc_lab_write_file (lab, out_name, template, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static JsonObject *
+parse_report (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static JsonObject *
+find_requirement (JsonObject *report,
+                  const char *id)
+{
+  JsonArray *reqs = json_object_get_array_member (report, "requirements");
+
+  for (guint i = 0; i < json_array_get_length (reqs); i++)
+    {
+      JsonObject *req = json_array_get_object_element (reqs, i);
+
+      if (g_str_equal (json_object_get_string_member (req, "id"), id))
+        return req;
+    }
+
+  g_error ("no requirement %s in the report", id);
+  return NULL;
+}
+
+/* Does some check of @req have @error_class? */
+static gboolean
+has_check_error (JsonObject *req,
+                 const char *error_class)
+{
+  JsonArray *checks = json_object_get_array_member (req, "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+      JsonNode *node = json_object_get_member (check, "error");
+
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+          g_str_equal (json_node_get_string (node), error_class))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static const char *
+status_of (JsonObject *report,
+           const char *id)
+{
+  return json_object_get_string_member (find_requirement (report, id), "status");
+}
+
+static const char *
+hint_of (JsonObject *report,
+         const char *id)
+{
+  JsonNode *node = json_object_get_member (find_requirement (report, id), "hint");
+
+  g_assert_nonnull (node);
+  g_assert_false (JSON_NODE_HOLDS_NULL (node));
+  return json_node_get_string (node);
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (haystack == NULL || strstr (haystack, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, haystack ? haystack : "(null)");
+}
+
+/* Every key DESIGN.md names, with the right types. */
+static void
+assert_schema (JsonObject *report)
+{
+  static const char * const ids[] = {
+    "internet", "signaling", "turn-tcp", "turn-udp", "media-udp", "domains", "https-inspection", NULL
+  };
+  static const char * const statuses[] = { "pass", "warn", "fail", "skip", NULL };
+  static const char * const verdicts[] = { "ready", "degraded", "blocked", NULL };
+  static const char * const classes[] = {
+    "dns-failure", "dns-sinkhole", "timeout", "refused", "unreachable", "tls-untrusted",
+    "tls-failure", "http-status", "websocket-rejected", "connection-cut", "proxy-failure",
+    "auth-required", "protocol-error", "cancelled", NULL
+  };
+  JsonObject *app, *network;
+  JsonArray *reqs;
+  g_autoptr(GDateTime) started = NULL;
+
+  g_assert_cmpint (json_object_get_int_member (report, "schema"), ==, 1);
+  app = json_object_get_object_member (report, "app");
+  g_assert_cmpstr (json_object_get_string_member (app, "name"), ==, "connection-check");
+  g_assert_cmpstr (json_object_get_string_member (app, "version"), ==, PACKAGE_VERSION);
+  g_assert_nonnull (json_object_get_string_member (report, "profile"));
+  started = g_date_time_new_from_iso8601 (json_object_get_string_member (report, "started"), NULL);
+  g_assert_nonnull (started);
+  g_assert_cmpint (json_object_get_int_member (report, "duration_ms"), >=, 0);
+  g_assert_true (g_strv_contains (verdicts, json_object_get_string_member (report, "verdict")));
+  g_assert_nonnull (json_object_get_string_member (report, "summary"));
+  network = json_object_get_object_member (report, "network");
+  g_assert_nonnull (json_object_get_string_member (network, "proxy"));
+  g_assert_nonnull (json_object_get_string_member (network, "connectivity"));
+
+  reqs = json_object_get_array_member (report, "requirements");
+  g_assert_cmpuint (json_array_get_length (reqs), ==, g_strv_length ((char **) ids));
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      JsonObject *req = find_requirement (report, ids[i]);
+      JsonArray *checks = json_object_get_array_member (req, "checks");
+      const char *status = json_object_get_string_member (req, "status");
+
+      g_assert_nonnull (json_object_get_string_member (req, "title"));
+      g_assert_true (g_strv_contains (statuses, status));
+      g_assert_true (json_object_has_member (req, "hint"));
+      /* Every warned or failed requirement carries a hint. */
+      if (g_str_equal (status, "fail") || g_str_equal (status, "warn"))
+        g_assert_cmpuint (strlen (hint_of (report, ids[i])), >, 20);
+
+      for (guint j = 0; j < json_array_get_length (checks); j++)
+        {
+          JsonObject *check = json_array_get_object_element (checks, j);
+          const char *check_status = json_object_get_string_member (check, "status");
+          JsonNode *error = json_object_get_member (check, "error");
+
+          g_assert_nonnull (json_object_get_string_member (check, "kind"));
+          g_assert_nonnull (json_object_get_string_member (check, "target"));
+          g_assert_true (json_object_has_member (check, "transport"));
+          g_assert_true (json_object_has_member (check, "address"));
+          g_assert_true (json_object_has_member (check, "detail"));
+          g_assert_true (g_strv_contains (statuses, check_status));
+          g_assert_cmpint (json_object_get_int_member (check, "duration_ms"), >=, 0);
+          g_assert_nonnull (error);
+          if (g_str_equal (check_status, "fail"))
+            g_assert_true (g_strv_contains (classes, json_node_get_string (error)));
+          if (g_str_equal (check_status, "pass"))
+            g_assert_true (JSON_NODE_HOLDS_NULL (error));
+        }
+    }
+}
+
+static void
+test_ok (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
+  JsonObject *report, *media;
+  JsonArray *checks;
+  gboolean saw_burst = FALSE;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "ready");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (report, "profile"), ==, "lab-ok");
+  for (const char * const *id = (const char *[]) { "signaling", "turn-udp", "turn-tcp", "media-udp",
+                                                  "domains", "https-inspection", NULL }; *id; id++)
+    g_assert_cmpstr (status_of (report, *id), ==, "pass");
+
+  /* The media burst measured something real. */
+  media = find_requirement (report, "media-udp");
+  checks = json_object_get_array_member (media, "checks");
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_str_equal (json_object_get_string_member (check, "kind"), "media-burst"))
+        {
+          saw_burst = TRUE;
+          g_assert_cmpfloat (json_object_get_double_member (check, "loss_pct"), ==, 0);
+          g_assert_cmpfloat (json_object_get_double_member (check, "rtt_ms"), >=, 0);
+          g_assert_true (json_object_has_member (check, "jitter_ms"));
+        }
+    }
+  g_assert_true (saw_burst);
+
+  /* The wildcard with no concrete name is reported honestly, not as tested. */
+  assert_contains (hint_of (report, "domains"), "*.per-call.lab.test");
+
+  /* Progress lines went to stderr as checks finished. */
+  assert_contains (r.err, "[PASS] signaling: websocket");
+}
+
+static void
+test_ok_with_credentials (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autofree char *ice = lab_file ("ice-servers.json.in");
+  const char *password = cc_lab_get_turn_password (lab);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  g_auto(RunResult) text = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--ice-servers", ice, "--timeout", "3", NULL };
+  const char *text_args[] = { "--cli", "--profile", profile, "--ice-servers", ice, "--timeout", "3", NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "ready");
+  g_assert_cmpint (r.status, ==, 0);
+  /* A real allocation was made: the detail names the relayed address. */
+  assert_contains (r.out, "relay");
+
+  g_assert_cmpuint (strlen (password), >=, 8);
+  g_assert_null (strstr (r.out, password));
+  g_assert_null (strstr (r.err, password));
+
+  run_app (&text, text_args);
+  g_assert_cmpint (text.status, ==, 0);
+  assert_contains (text.out, "Verdict:");
+  g_assert_null (strstr (text.out, password));
+  g_assert_null (strstr (text.err, password));
+}
+
+static void
+test_wrong_credentials (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autofree char *ice_path = g_build_filename (cc_lab_get_dir (lab), "wrong-ice.json", NULL);
+  g_autofree char *ice = cc_lab_expand (lab,
+    "{\"iceServers\":[{\"urls\":[\"turn:127.0.0.1:@turn@?transport=udp\"],"
+    "\"username\":\"@turn-user@\",\"credential\":\"not-the-password-4711\"}]}");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--ice-servers", ice_path, "--timeout", "3", NULL };
+  JsonObject *report;
+
+  g_assert_true (g_file_set_contents (ice_path, ice, -1, NULL));
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "auth-required"));
+  g_assert_null (strstr (r.out, "not-the-password-4711"));
+  g_assert_null (strstr (r.err, "not-the-password-4711"));
+}
+
+static void
+test_udp_dropped (void)
+{
+  g_autofree char *profile = lab_file ("lab-udp-dropped.conf.in");
+  g_autofree char *port = g_strdup_printf ("UDP port %u", cc_lab_get_port (lab, "silent-udp"));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "1", NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "degraded");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (status_of (report, "signaling"), ==, "pass");
+  g_assert_cmpstr (status_of (report, "turn-tcp"), ==, "pass");
+  g_assert_cmpstr (status_of (report, "turn-udp"), ==, "fail");
+  g_assert_cmpstr (status_of (report, "media-udp"), ==, "fail");
+  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
+  /* The hint names the exact port and protocol to open. */
+  assert_contains (hint_of (report, "turn-udp"), port);
+  assert_contains (hint_of (report, "media-udp"), "UDP ports 1024-65535");
+  assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
+                   "gets no answer");
+}
+
+static void
+test_websocket_refused (void)
+{
+  g_autofree char *profile = lab_file ("lab-websocket-refused.conf.in");
+  g_autofree char *port = g_strdup_printf ("TCP port %u", cc_lab_get_port (lab, "https"));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (status_of (report, "signaling"), ==, "fail");
+  g_assert_true (has_check_error (find_requirement (report, "signaling"), "websocket-rejected"));
+  assert_contains (hint_of (report, "signaling"), "403");
+  assert_contains (hint_of (report, "signaling"), port);
+  assert_contains (hint_of (report, "signaling"), "WebSocket");
+  /* Media is fine here; only signaling is to blame. */
+  g_assert_cmpstr (status_of (report, "turn-udp"), ==, "pass");
+}
+
+static void
+test_inspected (void)
+{
+  g_autofree char *profile = lab_file ("lab-inspected.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (has_check_error (find_requirement (report, "signaling"), "tls-untrusted"));
+  g_assert_cmpstr (status_of (report, "https-inspection"), ==, "fail");
+  assert_contains (hint_of (report, "signaling"), "Lab Inspection CA");
+  assert_contains (hint_of (report, "https-inspection"), "Lab Inspection CA");
+}
+
+static void
+test_closed (void)
+{
+  g_autofree char *profile = lab_file ("lab-closed.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
+  JsonObject *report;
+  gint64 duration;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (has_check_error (find_requirement (report, "signaling"), "refused"));
+  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "refused"));
+  g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "refused"));
+  g_assert_false (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
+  /* Refusals are answered at once: the run must not wait for the timeout. */
+  duration = json_object_get_int_member (report, "duration_ms");
+  g_assert_cmpint (duration, <, 3000);
+  assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
+                   "refused");
+}
+
+static void
+test_silent (void)
+{
+  g_autofree char *profile = lab_file ("lab-silent.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "1", NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (has_check_error (find_requirement (report, "signaling"), "timeout"));
+  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
+  g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "timeout"));
+  assert_contains (hint_of (report, "turn-udp"), "dropping them silently");
+}
+
+static void
+test_sinkhole (void)
+{
+  g_autofree char *profile = lab_file ("lab-sinkhole.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  /* Only a supporting domain is sinkholed: calls work, with a warning. */
+  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "degraded");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (status_of (report, "domains"), ==, "warn");
+  g_assert_true (has_check_error (find_requirement (report, "domains"), "dns-sinkhole"));
+  assert_contains (hint_of (report, "domains"), "*.analytics.lab.test");
+}
+
+static void
+test_text_report (void)
+{
+  g_autofree char *profile = lab_file ("lab-udp-dropped.conf.in");
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--cli", "--profile", profile, "--timeout", "1", NULL };
+
+  run_app (&r, args);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.out, "Verdict: WORKS WITH REDUCED QUALITY");
+  assert_contains (r.out, "[FAIL] Relay over UDP (turn-udp)");
+  assert_contains (r.out, "What to do:");
+  assert_contains (r.out, "Please ask IT to allow outbound UDP port");
+  g_assert_null (strstr (r.out, "{"));
+}
+
+typedef struct
+{
+  const char *name;
+  const char *args[6];
+  int         status;
+  const char *expected;   /* on stderr (or stdout for --help/--version) */
+} BadRun;
+
+static const BadRun bad_runs[] = {
+  { "unknown-option", { "--json", "--frobnicate", NULL }, 64, "Unknown option --frobnicate" },
+  { "timeout-zero", { "--json", "--timeout", "0", NULL }, 64, "--timeout takes a whole number" },
+  { "timeout-word", { "--json", "--timeout", "soon", NULL }, 64, "--timeout takes a whole number" },
+  { "hold-negative", { "--json", "--hold", "-1", NULL }, 64, "--hold takes a whole number" },
+  { "positional", { "--json", "extra", NULL }, 64, "unexpected argument" },
+  { "missing-profile", { "--json", "--profile", "/nonexistent.conf", NULL }, 65, "/nonexistent.conf" },
+  { "missing-ice", { "--json", "--ice-servers", "/nonexistent.json", NULL }, 65, "/nonexistent.json" },
+  { "version", { "--version", NULL }, 0, "connection-check " PACKAGE_VERSION },
+  { "help", { "--help", NULL }, 0, "--ice-servers" },
+};
+
+static void
+test_bad_run (gconstpointer data)
+{
+  const BadRun *bad = data;
+  g_auto(RunResult) r = { 0 };
+
+  run_app (&r, bad->args);
+  g_assert_cmpint (r.status, ==, bad->status);
+  if (bad->status == 0)
+    assert_contains (r.out, bad->expected);
+  else
+    {
+      assert_contains (r.err, bad->expected);
+      g_assert_cmpstr (r.out, ==, "");
+    }
+}
+
+static void
+test_bad_profile_files (void)
+{
+  static const struct { const char *content; gsize length; const char *expected; } cases[] = {
+    { "", 0, "the file is empty" },
+    { "[profile]\nname=x\n[turn t]\nhost=h.test\nport=99999\ntransports=udp\n", 0, ":5: [turn t] port" },
+    { "[profile]\nname=x\n[turn t]\nhost=h.test\nport=443\ntransports=carrier-pigeon\n", 0, "transports" },
+    { "\x7f" "ELF\x02\x01\x01\x00\x00\x00garbage\xff\xfe", 17, "not a text file" },
+    { "{\"iceServers\": []}", 0, "not a [group]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/bad-%u.conf", cc_lab_get_dir (lab), i);
+      g_auto(RunResult) r = { 0 };
+      const char *args[] = { "--json", "--profile", path, NULL };
+      gsize length = cases[i].length ? cases[i].length : strlen (cases[i].content);
+
+      g_assert_true (g_file_set_contents (path, cases[i].content, length, NULL));
+      run_app (&r, args);
+      g_assert_cmpint (r.status, ==, 65);
+      assert_contains (r.err, path);
+      assert_contains (r.err, cases[i].expected);
+      g_assert_cmpstr (r.out, ==, "");
+    }
+}
+
+static void
+test_bad_ice_files (void)
+{
+  static const char * const cases[] = {
+    "not json at all",
+    "{\"iceServers\": {}}",
+    "{\"iceServers\": [{\"urls\": [\"turn:h.test:443\"]}]}",
+    "{\"iceServers\": [{\"urls\": [\"ftp://h.test\"], \"username\": \"u\", \"credential\": \"p\"}]}",
+  };
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/bad-ice-%u.json", cc_lab_get_dir (lab), i);
+      g_auto(RunResult) r = { 0 };
+      const char *args[] = { "--json", "--profile", profile, "--ice-servers", path, NULL };
+
+      g_assert_true (g_file_set_contents (path, cases[i], -1, NULL));
+      run_app (&r, args);
+      g_assert_cmpint (r.status, ==, 65);
+      assert_contains (r.err, path);
+      g_assert_cmpstr (r.out, ==, "");
+    }
+}
+
+/* In-process: the runner's model notifies, and a cancelled run ends promptly
+ * with every check settled. */
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+  CcVerdict verdict;
+  guint     status_notifications;
+} RunWait;
+
+static void
+runner_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RunWait *wait = user_data;
+
+  wait->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+status_notified_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  ((RunWait *) user_data)->status_notifications++;
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static CcRunner *
+lab_runner (const char *template)
+{
+  g_autofree char *path = lab_file (template);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProfile) profile = cc_profile_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return cc_runner_new (profile);
+}
+
+static void
+test_runner_model (void)
+{
+  g_autoptr(CcRunner) runner = lab_runner ("lab-ok.conf.in");
+  GListModel *reqs = cc_runner_get_requirements (runner);
+  RunWait wait = { 0 };
+
+  g_assert_cmpuint (g_list_model_get_n_items (reqs), ==, 7);
+  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
+      g_signal_connect (req, "notify::status", G_CALLBACK (status_notified_cb), &wait);
+    }
+
+  cc_runner_set_timeout_ms (runner, 3000);
+  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  g_assert_true (cc_runner_is_running (runner));
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_no_error (wait.error);
+  g_assert_cmpint (wait.verdict, ==, CC_VERDICT_READY);
+  /* Each requirement went pending → running → its result. */
+  g_assert_cmpuint (wait.status_notifications, >=, 7 * 2);
+  g_assert_false (cc_runner_is_running (runner));
+  g_assert_nonnull (cc_runner_get_summary (runner));
+
+  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
+      g_signal_handlers_disconnect_by_data (req, &wait);
+    }
+}
+
+static void
+test_runner_cancel (void)
+{
+  g_autoptr(CcRunner) runner = lab_runner ("lab-silent.conf.in");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GListModel *reqs = cc_runner_get_requirements (runner);
+  RunWait wait = { 0 };
+  gint64 start;
+
+  /* Silent servers would keep it busy for 10 s; the cancel comes after 200 ms. */
+  cc_runner_set_timeout_ms (runner, 10000);
+  start = g_get_monotonic_time ();
+  cc_runner_run_async (runner, cancellable, runner_done_cb, &wait);
+  g_timeout_add (200, cancel_cb, cancellable);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 5000);
+
+  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+
+          g_assert_true (cc_check_is_done (check));
+          g_assert_cmpint (cc_check_get_status (check), !=, CC_STATUS_RUNNING);
+        }
+    }
+  g_clear_error (&wait.error);
+
+  /* The same runner runs again afterwards. */
+  wait.done = FALSE;
+  cc_runner_set_timeout_ms (runner, 500);
+  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_assert_cmpint (wait.verdict, ==, CC_VERDICT_BLOCKED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  lab = cc_lab_new (&error);
+  /* coturn and openssl come with tools/install-deps --test: not a reason to skip. */
+  if (lab == NULL)
+    g_error ("The lab could not start: %s", error->message);
+
+  g_test_add_func ("/cli/ok", test_ok);
+  g_test_add_func ("/cli/ok-with-credentials", test_ok_with_credentials);
+  g_test_add_func ("/cli/wrong-credentials", test_wrong_credentials);
+  g_test_add_func ("/cli/udp-dropped", test_udp_dropped);
+  g_test_add_func ("/cli/websocket-refused", test_websocket_refused);
+  g_test_add_func ("/cli/https-inspected", test_inspected);
+  g_test_add_func ("/cli/closed", test_closed);
+  g_test_add_func ("/cli/silent", test_silent);
+  g_test_add_func ("/cli/sinkhole", test_sinkhole);
+  g_test_add_func ("/cli/text-report", test_text_report);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_runs); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/bad/%s", bad_runs[i].name);
+      g_test_add_data_func (path, &bad_runs[i], test_bad_run);
+    }
+  g_test_add_func ("/cli/bad-profile-files", test_bad_profile_files);
+  g_test_add_func ("/cli/bad-ice-files", test_bad_ice_files);
+  g_test_add_func ("/runner/model", test_runner_model);
+  g_test_add_func ("/runner/cancel", test_runner_cancel);
+
+  status = g_test_run ();
+  cc_lab_free (lab);
+  return status;
+}
