@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-engine-resources.h"
 #include "cc-profile.h"
 
 /* Profiles are a few kilobytes; anything much larger is not a profile. */
@@ -810,7 +811,10 @@ cc_profile_new_default (void)
   gsize length;
   const char *data;
 
-  bytes = g_resources_lookup_data (CC_PROFILE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  /* Looked up in the engine's own resource: a static library's constructor that
+   * would register it globally is not linked in unless something refers to it. */
+  bytes = g_resource_lookup_data (cc_engine_get_resource (), CC_PROFILE_RESOURCE,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_assert (bytes != NULL);
 
   data = g_bytes_get_data (bytes, &length);

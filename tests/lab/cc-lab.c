@@ -220,8 +220,11 @@ engine_io_message_cb (SoupWebsocketConnection *conn,
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
 
-  /* Engine.IO v4: "2" is a ping, "3" its pong; "2probe" during upgrades. */
-  if (len == 1 && data[0] == '2')
+  /* Socket.IO v4 CONNECT to the main namespace: acknowledged with a session id. */
+  if (len == 2 && memcmp (data, "40", 2) == 0)
+    soup_websocket_connection_send_text (conn, "40{\"sid\":\"lab-socket\"}");
+  /* Engine.IO: "2" is a ping, "3" its pong; "2probe" during upgrades. */
+  else if (len == 1 && data[0] == '2')
     soup_websocket_connection_send_text (conn, "3");
   else if (len == 6 && memcmp (data, "2probe", 6) == 0)
     soup_websocket_connection_send_text (conn, "3probe");

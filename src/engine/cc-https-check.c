@@ -1,0 +1,236 @@
+/* cc-https-check.c: GET url over a fresh connection. Any answer from the server
+ * proves the host is reachable (a 404 included); a proxy asking for a login is
+ * `auth-required`, a rejected certificate `tls-untrusted` with its issuer named.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cc-https-check.h"
+#include "cc-tls-info.h"
+
+struct _CcHttpsCheck
+{
+  CcCheck               parent_instance;
+
+  char                 *url;
+  SoupSession          *session;
+  SoupMessage          *message;
+  GTlsCertificateFlags  rejected;
+  gboolean              saw_rejection;
+};
+
+G_DEFINE_FINAL_TYPE (CcHttpsCheck, cc_https_check, CC_TYPE_CHECK)
+
+SoupSession *
+cc_https_check_new_session (CcCheck *check)
+{
+  SoupSession *session;
+  guint seconds = (cc_check_get_timeout_ms (check) + 999) / 1000;
+
+  session = soup_session_new_with_options ("timeout", seconds,
+                                           "idle-timeout", seconds,
+                                           NULL);
+  if (cc_check_get_tls_database (check) != NULL)
+    soup_session_set_tls_database (session, cc_check_get_tls_database (check));
+  if (cc_check_get_proxy_resolver (check) != NULL)
+    soup_session_set_proxy_resolver (session, cc_check_get_proxy_resolver (check));
+
+  return session;
+}
+
+char *
+cc_https_check_target (GUri *uri)
+{
+  const char *host = g_uri_get_host (uri);
+  int port = g_uri_get_port (uri);
+
+  if (port < 0)
+    port = g_str_equal (g_uri_get_scheme (uri), "https") || g_str_equal (g_uri_get_scheme (uri), "wss") ? 443 : 80;
+
+  if (host != NULL && strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%d", host, port);
+  return g_strdup_printf ("%s:%d", host ? host : "", port);
+}
+
+static gboolean
+cc_https_check_accept_certificate_cb (SoupMessage          *message,
+                                      GTlsCertificate      *certificate,
+                                      GTlsCertificateFlags  errors,
+                                      CcHttpsCheck         *self)
+{
+  g_autofree char *issuer = cc_tls_issuer_name (certificate);
+
+  cc_check_set_tls_issuer (CC_CHECK (self), issuer);
+  self->rejected = errors;
+  self->saw_rejection = TRUE;
+  return FALSE;
+}
+
+static void
+cc_https_check_record_peer (CcCheck     *check,
+                            SoupMessage *message)
+{
+  GSocketAddress *remote = soup_message_get_remote_address (message);
+  GTlsCertificate *peer = soup_message_get_tls_peer_certificate (message);
+
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      g_autofree char *address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+      cc_check_set_address (check, address);
+    }
+
+  if (peer != NULL)
+    {
+      g_autofree char *issuer = cc_tls_issuer_name (peer);
+      cc_check_set_tls_issuer (check, issuer);
+    }
+}
+
+static void
+cc_https_check_fail_untrusted (CcCheck              *check,
+                               const char           *host,
+                               GTlsCertificateFlags  rejected)
+{
+  g_autofree char *what = cc_tls_describe_errors (rejected);
+  g_autofree char *detail = NULL;
+  const char *issuer = cc_check_get_tls_issuer (check);
+
+  detail = g_strdup_printf (_("The certificate for %s was issued by “%s”, which this device does not accept (%s). Something between you and the server may be inspecting HTTPS."),
+                            host, issuer ? issuer : _("an unknown issuer"), what);
+  cc_check_fail (check, CC_ERROR_TLS_UNTRUSTED, detail);
+}
+
+static void
+cc_https_check_send_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(CcHttpsCheck) self = user_data;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  guint status;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
+
+  status = soup_message_get_status (self->message);
+  cc_check_set_http_status (CC_CHECK (self), status);
+
+  if (stream == NULL)
+    {
+      if (self->saw_rejection)
+        cc_https_check_fail_untrusted (CC_CHECK (self), g_uri_get_host (soup_message_get_uri (self->message)),
+                                       self->rejected);
+      else if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+        cc_check_fail (CC_CHECK (self), CC_ERROR_AUTH_REQUIRED,
+                       _("The proxy asks for a login (HTTP 407) before it connects anywhere."));
+      else
+        cc_check_fail_error (CC_CHECK (self), error);
+      return;
+    }
+
+  cc_https_check_record_peer (CC_CHECK (self), self->message);
+  g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+
+  if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+    {
+      cc_check_fail (CC_CHECK (self), CC_ERROR_AUTH_REQUIRED,
+                     _("The proxy asks for a login (HTTP 407) before it connects anywhere."));
+      return;
+    }
+
+  detail = g_strdup_printf (_("The server answered HTTP %u %s."), status,
+                            soup_message_get_reason_phrase (self->message)
+                            ? soup_message_get_reason_phrase (self->message) : "");
+  cc_check_pass (CC_CHECK (self), detail);
+}
+
+static void
+cc_https_check_start (CcCheck      *check,
+                      GCancellable *cancellable)
+{
+  CcHttpsCheck *self = CC_HTTPS_CHECK (check);
+  g_autoptr(GError) error = NULL;
+
+  self->message = soup_message_new (SOUP_METHOD_GET, self->url);
+  if (self->message == NULL)
+    {
+      cc_check_fail (check, CC_ERROR_PROTOCOL_ERROR, _("The URL is not valid."));
+      return;
+    }
+
+  self->session = cc_https_check_new_session (check);
+  soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_COLLECT_METRICS);
+  g_signal_connect (self->message, "accept-certificate",
+                    G_CALLBACK (cc_https_check_accept_certificate_cb), self);
+  soup_session_send_async (self->session, self->message, G_PRIORITY_DEFAULT, cancellable,
+                           cc_https_check_send_cb, g_object_ref (self));
+}
+
+static void
+cc_https_check_dispose (GObject *object)
+{
+  CcHttpsCheck *self = CC_HTTPS_CHECK (object);
+
+  if (self->message != NULL)
+    g_signal_handlers_disconnect_by_data (self->message, self);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->message);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (cc_https_check_parent_class)->dispose (object);
+}
+
+static void
+cc_https_check_finalize (GObject *object)
+{
+  CcHttpsCheck *self = CC_HTTPS_CHECK (object);
+
+  g_free (self->url);
+
+  G_OBJECT_CLASS (cc_https_check_parent_class)->finalize (object);
+}
+
+static void
+cc_https_check_class_init (CcHttpsCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CcCheckClass *check_class = CC_CHECK_CLASS (klass);
+
+  object_class->dispose = cc_https_check_dispose;
+  object_class->finalize = cc_https_check_finalize;
+  check_class->start = cc_https_check_start;
+}
+
+static void
+cc_https_check_init (CcHttpsCheck *self)
+{
+}
+
+CcCheck *
+cc_https_check_new (const char *url)
+{
+  CcHttpsCheck *self;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *target = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  self = g_object_new (CC_TYPE_HTTPS_CHECK, NULL);
+  self->url = g_strdup (url);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  target = uri ? cc_https_check_target (uri) : g_strdup (url);
+  cc_check_set_kind (CC_CHECK (self), "https");
+  cc_check_set_target (CC_CHECK (self), target);
+  cc_check_set_transport (CC_CHECK (self), "tls");
+
+  return CC_CHECK (self);
+}
