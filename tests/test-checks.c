@@ -1,0 +1,431 @@
+/* test-checks.c: every check on its own against the lab's real servers (coturn,
+ * TLS HTTPS/WebSocket servers, silent, garbage-answering and closed ports):
+ * status, error class, and the details that matter.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cc-engine.h"
+#include "cc-lab.h"
+
+/* Long enough for any check here; a hang fails the test instead of the suite. */
+#define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
+
+static CcLab *lab;
+static GTlsDatabase *lab_database;
+
+typedef struct
+{
+  gboolean done;
+  CcStatus status;
+} Wait;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->status = cc_check_run_finish (CC_CHECK (object), result, NULL);
+  wait->done = TRUE;
+}
+
+/* Runs @check (taking it) with @timeout_ms; returns it for inspection. */
+static CcCheck *
+run (CcCheck *check,
+     guint    timeout_ms)
+{
+  Wait wait = { 0 };
+  gint64 limit = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  cc_check_set_timeout_ms (check, timeout_ms);
+  if (cc_check_get_tls_database (check) == NULL)
+    cc_check_set_tls_database (check, lab_database);
+  cc_check_run_async (check, NULL, done_cb, &wait);
+  while (!wait.done)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+    }
+
+  g_assert_cmpint (wait.status, ==, cc_check_get_status (check));
+  return check;
+}
+
+static char *
+lab_url (const char *scheme,
+         const char *server,
+         const char *path)
+{
+  return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, cc_lab_get_port (lab, server), path);
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (haystack == NULL || strstr (haystack, needle) == NULL)
+    g_error ("“%s” not found in “%s”", needle, haystack ? haystack : "(null)");
+}
+
+#define assert_result(check, st, err)                               \
+  G_STMT_START {                                                    \
+    g_assert_cmpstr (cc_status_to_string (cc_check_get_status (check)), ==, cc_status_to_string (st)); \
+    g_assert_cmpstr (cc_error_to_string (cc_check_get_error (check)), ==, cc_error_to_string (err)); \
+  } G_STMT_END
+
+static gboolean
+loopback_is_sinkhole (GInetAddress *address,
+                      gpointer      user_data)
+{
+  return g_inet_address_get_is_loopback (address);
+}
+
+static void
+test_dns (void)
+{
+  g_autoptr(CcCheck) sinkholed = run (cc_dns_check_new ("localhost", loopback_is_sinkhole, NULL), 3000);
+  g_autoptr(CcCheck) plain = run (cc_dns_check_new ("localhost", NULL, NULL), 3000);
+  g_autoptr(CcCheck) literal = run (cc_dns_check_new ("127.0.0.1", NULL, NULL), 3000);
+
+  assert_result (sinkholed, CC_STATUS_FAIL, CC_ERROR_DNS_SINKHOLE);
+  assert_contains (cc_check_get_address (sinkholed), "127.0.0.1");
+  assert_result (plain, CC_STATUS_PASS, CC_ERROR_NONE);
+  assert_contains (cc_check_get_address (plain), "127.0.0.1");
+  assert_result (literal, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpstr (cc_check_get_address (literal), ==, "127.0.0.1");
+}
+
+static void
+test_tcp (void)
+{
+  g_autoptr(CcCheck) ok = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "https")), 3000);
+  g_autoptr(CcCheck) silent = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "silent-tcp")), 3000);
+  g_autoptr(CcCheck) closed = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "closed-tcp")), 3000);
+
+  assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpstr (cc_check_get_address (ok), ==, "127.0.0.1");
+  /* A server that accepts and says nothing still proves the TCP path. */
+  assert_result (silent, CC_STATUS_PASS, CC_ERROR_NONE);
+  assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+}
+
+static void
+test_tls (void)
+{
+  g_autoptr(CcCheck) ok = run (cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "https")), 3000);
+  g_autoptr(CcCheck) inspected = run (cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "https-untrusted")), 3000);
+  g_autoptr(CcCheck) garbage = run (cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "garbage-tcp")), 3000);
+  g_autoptr(CcCheck) silent = NULL;
+  gint64 start;
+
+  assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpstr (cc_check_get_tls_issuer (ok), ==, "Connection Check Lab CA");
+
+  assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  g_assert_cmpstr (cc_check_get_tls_issuer (inspected), ==, "Lab Inspection CA");
+  assert_contains (cc_check_get_detail (inspected), "Lab Inspection CA");
+  assert_contains (cc_check_get_detail (inspected), "unknown authority");
+
+  assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
+
+  start = g_get_monotonic_time ();
+  silent = run (cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "silent-tcp")), 1500);
+  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1400 * 1000);
+  g_assert_cmpint (cc_check_get_duration_ms (silent), <, 3000);
+}
+
+static void
+test_https (void)
+{
+  g_autofree char *root = lab_url ("https", "https", "/");
+  g_autofree char *forbidden = lab_url ("https", "https", "/forbidden");
+  g_autofree char *untrusted = lab_url ("https", "https-untrusted", "/");
+  g_autofree char *closed = lab_url ("https", "closed-tcp", "/");
+  g_autoptr(CcCheck) ok = run (cc_https_check_new (root), 3000);
+  g_autoptr(CcCheck) status = run (cc_https_check_new (forbidden), 3000);
+  g_autoptr(CcCheck) inspected = run (cc_https_check_new (untrusted), 3000);
+  g_autoptr(CcCheck) refused = run (cc_https_check_new (closed), 3000);
+
+  assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpuint (cc_check_get_http_status (ok), ==, 200);
+  g_assert_cmpstr (cc_check_get_tls_issuer (ok), ==, "Connection Check Lab CA");
+  /* The server answered: reaching it is what the domain check proves. */
+  assert_result (status, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpuint (cc_check_get_http_status (status), ==, 403);
+  assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  g_assert_cmpstr (cc_check_get_tls_issuer (inspected), ==, "Lab Inspection CA");
+  assert_result (refused, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+}
+
+static void
+test_websocket (void)
+{
+  g_autofree char *engine_io = lab_url ("wss", "https", "/engine.io/?EIO=4&transport=websocket");
+  g_autofree char *echo = lab_url ("wss", "https", "/echo");
+  g_autofree char *forbidden = lab_url ("wss", "https", "/forbidden");
+  g_autofree char *untrusted = lab_url ("wss", "https-untrusted", "/engine.io/");
+  g_autofree char *silent = lab_url ("wss", "silent-tcp", "/engine.io/");
+  g_autoptr(CcCheck) eio = run (cc_websocket_check_new (engine_io, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 3000);
+  g_autoptr(CcCheck) echoed = run (cc_websocket_check_new (echo, CC_ROUND_TRIP_ECHO, NULL, 0), 3000);
+  g_autoptr(CcCheck) rejected = run (cc_websocket_check_new (forbidden, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 3000);
+  g_autoptr(CcCheck) wrong = run (cc_websocket_check_new (engine_io, CC_ROUND_TRIP_ECHO, NULL, 0), 3000);
+  g_autoptr(CcCheck) no_open = run (cc_websocket_check_new (echo, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 1500);
+  g_autoptr(CcCheck) inspected = run (cc_websocket_check_new (untrusted, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 3000);
+  g_autoptr(CcCheck) timeout = run (cc_websocket_check_new (silent, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 1500);
+
+  assert_result (eio, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpuint (cc_check_get_http_status (eio), ==, 101);
+  g_assert_cmpfloat (cc_check_get_rtt_ms (eio), >=, 0);
+  assert_contains (cc_check_get_detail (eio), "Engine.IO");
+
+  assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpfloat (cc_check_get_rtt_ms (echoed), >=, 0);
+
+  assert_result (rejected, CC_STATUS_FAIL, CC_ERROR_WEBSOCKET_REJECTED);
+  g_assert_cmpuint (cc_check_get_http_status (rejected), ==, 403);
+  assert_contains (cc_check_get_detail (rejected), "403");
+
+  /* The Engine.IO server's first message is its open packet, not our echo. */
+  assert_result (wrong, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  /* The echo server never sends an open packet. */
+  assert_result (no_open, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  assert_contains (cc_check_get_detail (no_open), "open packet");
+
+  assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  g_assert_cmpstr (cc_check_get_tls_issuer (inspected), ==, "Lab Inspection CA");
+  assert_result (timeout, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+}
+
+static void
+test_websocket_hold (void)
+{
+  g_autofree char *engine_io = lab_url ("wss", "https", "/engine.io/");
+  g_autofree char *echo = lab_url ("wss", "https", "/echo");
+  g_autofree char *cut = lab_url ("wss", "https", "/cut");
+  g_autoptr(CcCheck) held = run (cc_websocket_check_new (engine_io, CC_ROUND_TRIP_ENGINE_IO, NULL, 2), 5000);
+  g_autoptr(CcCheck) echoed = run (cc_websocket_check_new (echo, CC_ROUND_TRIP_ECHO, NULL, 2), 5000);
+  g_autoptr(CcCheck) was_cut = run (cc_websocket_check_new (cut, CC_ROUND_TRIP_NONE, NULL, 3), 6000);
+
+  assert_result (held, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpint (cc_check_get_duration_ms (held), >=, 2000);
+  assert_contains (cc_check_get_detail (held), "stayed open for 2 s");
+
+  /* Three echo round trips (one at the start, one a second): RTT and jitter. */
+  assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpfloat (cc_check_get_jitter_ms (echoed), >=, 0);
+
+  /* The server closes /cut after a second of the three. */
+  assert_result (was_cut, CC_STATUS_FAIL, CC_ERROR_CONNECTION_CUT);
+  g_assert_cmpint (cc_check_get_duration_ms (was_cut), <, 2500);
+  assert_contains (cc_check_get_detail (was_cut), "closed after");
+}
+
+static CcCheck *
+stun (CcStunMode   mode,
+      CcTransport  transport,
+      const char  *server)
+{
+  return cc_stun_check_new (mode, transport, "127.0.0.1", cc_lab_get_port (lab, server));
+}
+
+static void
+test_stun_binding (void)
+{
+  g_autoptr(CcCheck) udp = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, "turn"), 3000);
+  g_autoptr(CcCheck) tcp = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_TCP, "turn"), 3000);
+  g_autoptr(CcCheck) tls = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_TLS, "turn-tls"), 3000);
+
+  assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpstr (cc_check_get_address (udp), ==, "127.0.0.1");
+  assert_contains (cc_check_get_detail (udp), "sees this device as 127.0.0.1:");
+  g_assert_cmpfloat (cc_check_get_rtt_ms (udp), >=, 0);
+  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  assert_result (tls, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpstr (cc_check_get_tls_issuer (tls), ==, "Connection Check Lab CA");
+}
+
+static void
+test_turn_allocate (void)
+{
+  const char *password = cc_lab_get_turn_password (lab);
+  CcTransport transports[] = { CC_TRANSPORT_UDP, CC_TRANSPORT_TCP, CC_TRANSPORT_TLS };
+
+  for (guint i = 0; i < G_N_ELEMENTS (transports); i++)
+    {
+      const char *server = transports[i] == CC_TRANSPORT_TLS ? "turn-tls" : "turn";
+      g_autoptr(CcCheck) anonymous = run (stun (CC_STUN_MODE_ALLOCATE, transports[i], server), 3000);
+      g_autoptr(CcCheck) authed = stun (CC_STUN_MODE_ALLOCATE, transports[i], server);
+      g_autoptr(CcCheck) wrong = stun (CC_STUN_MODE_ALLOCATE, transports[i], server);
+
+      /* Without credentials, the 401 with REALM and NONCE proves the path. */
+      assert_result (anonymous, CC_STATUS_PASS, CC_ERROR_NONE);
+      assert_contains (cc_check_get_detail (anonymous), cc_lab_get_turn_realm (lab));
+      g_assert_null (cc_stun_check_get_relayed_address (CC_STUN_CHECK (anonymous)));
+
+      cc_stun_check_set_credentials (CC_STUN_CHECK (authed), cc_lab_get_turn_username (lab), password);
+      run (authed, 3000);
+      assert_result (authed, CC_STATUS_PASS, CC_ERROR_NONE);
+      g_assert_true (g_str_has_prefix (cc_stun_check_get_relayed_address (CC_STUN_CHECK (authed)), "127.0.0.1:"));
+      g_assert_null (strstr (cc_check_get_detail (authed), password));
+
+      cc_stun_check_set_credentials (CC_STUN_CHECK (wrong), cc_lab_get_turn_username (lab), "wrong-password");
+      run (wrong, 3000);
+      assert_result (wrong, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
+      g_assert_null (strstr (cc_check_get_detail (wrong), "wrong-password"));
+    }
+}
+
+static void
+test_stun_failures (void)
+{
+  g_autoptr(CcCheck) silent_udp = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, "silent-udp"), 1800);
+  g_autoptr(CcCheck) closed_udp = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_UDP, "closed-udp"), 3000);
+  g_autoptr(CcCheck) garbage_udp = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, "garbage-udp"), 1500);
+  g_autoptr(CcCheck) garbage_tcp = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "garbage-tcp"), 3000);
+  g_autoptr(CcCheck) silent_tcp = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "silent-tcp"), 1500);
+  g_autoptr(CcCheck) closed_tcp = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "closed-tcp"), 3000);
+  g_autoptr(CcCheck) tls_on_plain = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TLS, "garbage-tcp"), 3000);
+
+  assert_result (silent_udp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  /* RFC 8489 retransmissions within the 1.8 s: at 0, 0.5 and 1.5 s. */
+  assert_contains (cc_check_get_detail (silent_udp), "3 requests");
+  g_assert_cmpint (cc_check_get_duration_ms (silent_udp), <, 2800);
+  assert_result (closed_udp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  g_assert_cmpint (cc_check_get_duration_ms (closed_udp), <, 1000);
+  assert_result (garbage_udp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  assert_result (garbage_tcp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  assert_result (silent_tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  assert_result (closed_tcp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  assert_result (tls_on_plain, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
+}
+
+static void
+test_stun_tls_untrusted (void)
+{
+  g_autoptr(GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  g_autoptr(CcCheck) check = stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TLS, "turn-tls");
+
+  /* Only the system's CAs: the lab CA is unknown, as an inspecting proxy's is. */
+  cc_check_set_tls_database (check, system);
+  run (check, 3000);
+  assert_result (check, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  g_assert_cmpstr (cc_check_get_tls_issuer (check), ==, "Connection Check Lab CA");
+}
+
+static void
+test_burst (void)
+{
+  g_autoptr(CcCheck) udp = stun (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "turn");
+  g_autoptr(CcCheck) tcp = stun (CC_STUN_MODE_BURST, CC_TRANSPORT_TCP, "turn");
+  g_autoptr(CcCheck) large = stun (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "turn");
+  g_autoptr(CcCheck) silent = stun (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "silent-udp");
+
+  cc_stun_check_set_burst (CC_STUN_CHECK (udp), 50, 5);
+  run (udp, 3000);
+  assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpfloat (cc_check_get_loss_pct (udp), ==, 0);
+  g_assert_cmpfloat (cc_check_get_rtt_ms (udp), >, 0);
+  g_assert_cmpfloat (cc_check_get_jitter_ms (udp), >=, 0);
+  assert_contains (cc_check_get_detail (udp), "50 of 50");
+
+  cc_stun_check_set_burst (CC_STUN_CHECK (tcp), 20, 5);
+  run (tcp, 3000);
+  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  g_assert_cmpfloat (cc_check_get_loss_pct (tcp), ==, 0);
+
+  /* More requests than one libnice agent can track at once. */
+  cc_stun_check_set_burst (CC_STUN_CHECK (large), 450, 1);
+  run (large, 4000);
+  assert_result (large, CC_STATUS_PASS, CC_ERROR_NONE);
+  assert_contains (cc_check_get_detail (large), "of 450");
+  g_assert_cmpfloat (cc_check_get_loss_pct (large), <, 5);
+
+  cc_stun_check_set_burst (CC_STUN_CHECK (silent), 10, 5);
+  run (silent, 2000);
+  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  g_assert_cmpfloat (cc_check_get_loss_pct (silent), <, 0);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *silent = lab_url ("wss", "silent-tcp", "/");
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 start = g_get_monotonic_time ();
+  guint done = 0;
+  Wait waits[4] = { 0 };
+
+  g_ptr_array_add (checks, cc_websocket_check_new (silent, CC_ROUND_TRIP_NONE, NULL, 0));
+  g_ptr_array_add (checks, stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, "silent-udp"));
+  g_ptr_array_add (checks, stun (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "silent-udp"));
+  g_ptr_array_add (checks, cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "silent-tcp")));
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      cc_check_set_timeout_ms (checks->pdata[i], 10000);
+      cc_check_set_tls_database (checks->pdata[i], lab_database);
+      cc_check_run_async (checks->pdata[i], cancellable, done_cb, &waits[i]);
+    }
+  g_timeout_add (200, cancel_cb, cancellable);
+
+  while (done < checks->len)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      done = 0;
+      for (guint i = 0; i < checks->len; i++)
+        done += waits[i].done;
+    }
+
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  for (guint i = 0; i < checks->len; i++)
+    assert_result ((CcCheck *) checks->pdata[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  lab = cc_lab_new (&error);
+  if (lab == NULL)
+    g_error ("The lab could not start: %s", error->message);
+  lab_database = g_tls_file_database_new (cc_lab_get_ca_file (lab), &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/checks/dns", test_dns);
+  g_test_add_func ("/checks/tcp", test_tcp);
+  g_test_add_func ("/checks/tls", test_tls);
+  g_test_add_func ("/checks/https", test_https);
+  g_test_add_func ("/checks/websocket", test_websocket);
+  g_test_add_func ("/checks/websocket-hold", test_websocket_hold);
+  g_test_add_func ("/checks/stun-binding", test_stun_binding);
+  g_test_add_func ("/checks/turn-allocate", test_turn_allocate);
+  g_test_add_func ("/checks/stun-failures", test_stun_failures);
+  g_test_add_func ("/checks/stun-tls-untrusted", test_stun_tls_untrusted);
+  g_test_add_func ("/checks/burst", test_burst);
+  g_test_add_func ("/checks/cancel", test_cancel);
+
+  status = g_test_run ();
+  g_clear_object (&lab_database);
+  cc_lab_free (lab);
+  return status;
+}
