@@ -1,6 +1,6 @@
 /* main.c: parses the command line. With --cli or --json the engine runs
- * headless, before anything could touch a display; otherwise the window opens
- * (until the GUI lands, the text run is shown instead).
+ * headless, before GTK is initialised, so no display is needed; otherwise the
+ * window opens.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cli/cc-cli.h"
+#include "gui/cc-application.h"
 
 /* Bounds for the numbers a person can pass; anything beyond is a typo. */
 #define CC_MAX_TIMEOUT_SECONDS 300
@@ -118,9 +119,17 @@ main (int   argc,
       return 0;
     }
 
-  /* The window is not built yet: without a headless flag, run the text report. */
-  (void) cli;
-  status = cc_cli_run (&options);
+  if (cli || options.json)
+    status = cc_cli_run (&options);
+  else
+    {
+      g_autoptr(CcApplication) app = cc_application_new ();
+      char *app_argv[] = { argv[0], NULL };
+
+      cc_application_set_overrides (app, options.profile_path, options.ice_servers_path,
+                                    options.timeout_seconds);
+      status = g_application_run (G_APPLICATION (app), 1, app_argv);
+    }
 
   g_free (options.profile_path);
   g_free (options.ice_servers_path);

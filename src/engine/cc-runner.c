@@ -345,7 +345,11 @@ cc_runner_complete (CcRunner *self)
   g_autofree char *summary = NULL;
 
   self->duration_ms = (g_get_monotonic_time () - self->started_us) / 1000;
-  self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
+  /* A stopped run has no verdict: what did not run proves nothing. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    self->verdict = CC_VERDICT_UNKNOWN;
+  else
+    self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
   g_free (self->summary);
   self->summary = g_steal_pointer (&summary);
 

@@ -1,0 +1,299 @@
+/* cc-requirement-row.c: shows a requirement's state with an icon *and* words,
+ * its one-line result as the subtitle, and, expanded, every check with its
+ * target, transport, address, timing and measurements, and the hint with a button
+ * that copies it for IT. It follows the requirement's notifications; it never
+ * runs anything.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cc-engine.h"
+#include "cc-requirement-row.h"
+
+struct _CcRequirementRow
+{
+  AdwExpanderRow  parent_instance;
+
+  GtkStack       *state_stack;
+  GtkSpinner     *spinner;
+  GtkImage       *icon;
+  GtkLabel       *state_label;
+
+  CcRequirement  *requirement;
+  GPtrArray      *detail_rows;
+};
+
+G_DEFINE_FINAL_TYPE (CcRequirementRow, cc_requirement_row, ADW_TYPE_EXPANDER_ROW)
+
+static const char * const state_classes[] = { "pass", "warn", "fail", "skip", NULL };
+
+static void
+state_presentation (CcStatus     status,
+                    const char **icon,
+                    const char **words,
+                    const char **css)
+{
+  switch (status)
+    {
+    case CC_STATUS_PASS:
+      *icon = "emblem-ok-symbolic";
+      *words = _("Passed");
+      *css = "pass";
+      break;
+    case CC_STATUS_WARN:
+      *icon = "dialog-warning-symbolic";
+      *words = _("Problem");
+      *css = "warn";
+      break;
+    case CC_STATUS_FAIL:
+      *icon = "dialog-error-symbolic";
+      *words = _("Blocked");
+      *css = "fail";
+      break;
+    case CC_STATUS_SKIP:
+      *icon = "action-unavailable-symbolic";
+      *words = _("Not tested");
+      *css = "skip";
+      break;
+    case CC_STATUS_RUNNING:
+    case CC_STATUS_PENDING:
+    default:
+      *icon = NULL;
+      *words = _("Testing…");
+      *css = NULL;
+      break;
+    }
+}
+
+static void
+set_escaped_subtitle (AdwActionRow *row,
+                      const char   *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text ? text : "", -1);
+
+  adw_action_row_set_subtitle (row, escaped);
+}
+
+static char *
+check_description (CcCheck *check)
+{
+  GString *text = g_string_new (NULL);
+
+  if (cc_check_get_detail (check) != NULL)
+    g_string_append (text, cc_check_get_detail (check));
+  if (cc_check_get_address (check) != NULL)
+    g_string_append_printf (text, "\n%s %s", _("Address:"), cc_check_get_address (check));
+  if (cc_check_get_tls_issuer (check) != NULL)
+    g_string_append_printf (text, "\n%s %s", _("Certificate issuer:"), cc_check_get_tls_issuer (check));
+  if (cc_check_get_rtt_ms (check) >= 0)
+    g_string_append_printf (text, "\n%s %.1f ms", _("Round trip:"), cc_check_get_rtt_ms (check));
+  if (cc_check_get_jitter_ms (check) >= 0)
+    g_string_append_printf (text, ", %s %.1f ms", _("jitter:"), cc_check_get_jitter_ms (check));
+  if (cc_check_get_loss_pct (check) >= 0)
+    g_string_append_printf (text, ", %s %.1f %%", _("loss:"), cc_check_get_loss_pct (check));
+  if (cc_check_get_error (check) != CC_ERROR_NONE)
+    g_string_append_printf (text, "\n%s %s", _("Error class:"), cc_error_to_string (cc_check_get_error (check)));
+  g_string_append_printf (text, "\n%s %" G_GINT64_FORMAT " ms", _("Took:"), cc_check_get_duration_ms (check));
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+clear_details (CcRequirementRow *self)
+{
+  for (guint i = 0; i < self->detail_rows->len; i++)
+    adw_expander_row_remove (ADW_EXPANDER_ROW (self), self->detail_rows->pdata[i]);
+  g_ptr_array_set_size (self->detail_rows, 0);
+}
+
+static void
+add_detail (CcRequirementRow *self,
+            GtkWidget        *row)
+{
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+  g_ptr_array_add (self->detail_rows, row);
+}
+
+static void
+rebuild_details (CcRequirementRow *self)
+{
+  GListModel *checks = cc_requirement_get_checks (self->requirement);
+  const char *hint = cc_requirement_get_hint (self->requirement);
+
+  clear_details (self);
+
+  if (hint != NULL)
+    {
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Copy _Request for IT"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("What to do"));
+      set_escaped_subtitle (row, hint);
+      adw_action_row_set_subtitle_lines (row, 0);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "hint-row");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.copy-hint");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s",
+                                        cc_requirement_get_id (self->requirement));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy the request for IT"),
+                                      -1);
+      adw_action_row_add_suffix (row, button);
+      add_detail (self, GTK_WIDGET (row));
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+      g_autofree char *title = NULL;
+      g_autofree char *escaped = NULL;
+      g_autofree char *description = check_description (check);
+      const char *icon, *words, *css;
+      GtkWidget *image;
+
+      state_presentation (cc_check_get_status (check), &icon, &words, &css);
+      if (cc_check_get_transport (check) != NULL)
+        title = g_strdup_printf ("%s · %s (%s)", cc_check_get_kind (check),
+                                 cc_check_get_target (check), cc_check_get_transport (check));
+      else
+        title = g_strdup_printf ("%s · %s", cc_check_get_kind (check), cc_check_get_target (check));
+      escaped = g_markup_escape_text (title, -1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+      set_escaped_subtitle (row, description);
+      adw_action_row_set_subtitle_lines (row, 0);
+
+      image = gtk_image_new_from_icon_name (icon ? icon : "content-loading-symbolic");
+      gtk_widget_set_tooltip_text (image, words);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+      if (css != NULL)
+        gtk_widget_add_css_class (image, css);
+      adw_action_row_add_prefix (row, image);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "check-row");
+      add_detail (self, GTK_WIDGET (row));
+    }
+}
+
+static void
+cc_requirement_row_update (CcRequirementRow *self)
+{
+  CcStatus status = cc_requirement_get_status (self->requirement);
+  const char *summary = cc_requirement_get_summary (self->requirement);
+  const char *icon, *words, *css;
+  g_autofree char *escaped = g_markup_escape_text (summary ? summary : "", -1);
+  g_autofree char *accessible = NULL;
+
+  state_presentation (status, &icon, &words, &css);
+
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), escaped);
+  gtk_label_set_text (self->state_label, words);
+
+  for (guint i = 0; state_classes[i] != NULL; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
+
+  if (icon != NULL)
+    {
+      gtk_image_set_from_icon_name (self->icon, icon);
+      gtk_stack_set_visible_child_name (self->state_stack, "icon");
+      gtk_spinner_stop (self->spinner);
+      gtk_widget_add_css_class (GTK_WIDGET (self), css);
+      rebuild_details (self);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->state_stack, "spinner");
+      gtk_spinner_start (self->spinner);
+      clear_details (self);
+    }
+
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), icon != NULL);
+
+  accessible = g_strdup_printf ("%s: %s. %s", cc_requirement_get_title (self->requirement),
+                                words, summary ? summary : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static void
+requirement_notify_cb (CcRequirementRow *self)
+{
+  cc_requirement_row_update (self);
+}
+
+static void
+cc_requirement_row_dispose (GObject *object)
+{
+  CcRequirementRow *self = CC_REQUIREMENT_ROW (object);
+
+  if (self->requirement != NULL)
+    g_signal_handlers_disconnect_by_data (self->requirement, self);
+  g_clear_object (&self->requirement);
+  g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_REQUIREMENT_ROW);
+
+  G_OBJECT_CLASS (cc_requirement_row_parent_class)->dispose (object);
+}
+
+static void
+cc_requirement_row_class_init (CcRequirementRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cc_requirement_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/whereby/ConnectionCheck/cc-requirement-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, state_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, state_label);
+}
+
+static void
+cc_requirement_row_init (CcRequirementRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->detail_rows = g_ptr_array_new ();
+}
+
+CcRequirementRow *
+cc_requirement_row_new (CcRequirement *requirement)
+{
+  CcRequirementRow *self;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (CC_IS_REQUIREMENT (requirement), NULL);
+
+  self = g_object_new (CC_TYPE_REQUIREMENT_ROW, NULL);
+  self->requirement = g_object_ref (requirement);
+
+  title = g_markup_escape_text (cc_requirement_get_title (requirement), -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
+
+  g_signal_connect_swapped (requirement, "notify::status", G_CALLBACK (requirement_notify_cb), self);
+  g_signal_connect_swapped (requirement, "notify::summary", G_CALLBACK (requirement_notify_cb), self);
+  cc_requirement_row_update (self);
+
+  return self;
+}
+
+CcRequirement *
+cc_requirement_row_get_requirement (CcRequirementRow *self)
+{
+  g_return_val_if_fail (CC_IS_REQUIREMENT_ROW (self), NULL);
+  return self->requirement;
+}
+
+const char *
+cc_requirement_row_get_state_text (CcRequirementRow *self)
+{
+  g_return_val_if_fail (CC_IS_REQUIREMENT_ROW (self), NULL);
+  return gtk_label_get_text (self->state_label);
+}

@@ -1,0 +1,528 @@
+/* cc-window.c: a thin client of the engine. It builds a runner from the settings,
+ * binds the checklist to the runner's requirements model, shows the verdict, and
+ * offers the report. Closing the window cancels the run.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "cc-engine.h"
+#include "cc-requirement-row.h"
+#include "cc-window.h"
+
+struct _CcWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkLabel             *profile_label;
+  GtkButton            *stop_button;
+  GtkButton            *rerun_button;
+  GtkBox               *verdict_box;
+  GtkStack             *verdict_icon_stack;
+  GtkSpinner           *verdict_spinner;
+  GtkImage             *verdict_icon;
+  GtkLabel             *verdict_title;
+  GtkLabel             *verdict_summary;
+  GtkListBox           *requirements_list;
+
+  GSettings            *settings;
+  CcRunner             *runner;
+  GCancellable         *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char * const verdict_classes[] = { "running", "ready", "degraded", "blocked", NULL };
+
+static void
+cc_window_toast (CcWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast = adw_toast_new (NULL);
+
+  /* Toast titles are markup; messages may carry file names with '&'. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  adw_toast_set_title (toast, escaped);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+cc_window_set_verdict_class (CcWindow   *self,
+                             const char *name)
+{
+  for (guint i = 0; verdict_classes[i] != NULL; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_box), verdict_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_box), name);
+}
+
+static void
+cc_window_update_verdict (CcWindow *self)
+{
+  gboolean running = self->runner != NULL && cc_runner_is_running (self->runner);
+  CcVerdict verdict = self->runner ? cc_runner_get_verdict (self->runner) : CC_VERDICT_UNKNOWN;
+  const char *title, *icon, *css;
+  const char *summary = self->runner ? cc_runner_get_summary (self->runner) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->rerun_button), !running && self->runner != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-report", !running && self->runner != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-report", !running && self->runner != NULL);
+
+  if (running)
+    {
+      title = _("Testing Your Connection…");
+      summary = _("Each line below fills in as its test finishes. This takes a few seconds.");
+      icon = NULL;
+      css = "running";
+    }
+  else
+    {
+      switch (verdict)
+        {
+        case CC_VERDICT_READY:
+          title = _("Ready for Calls");
+          icon = "emblem-ok-symbolic";
+          css = "ready";
+          break;
+        case CC_VERDICT_DEGRADED:
+          title = _("Calls Work, With Reduced Quality");
+          icon = "dialog-warning-symbolic";
+          css = "degraded";
+          break;
+        case CC_VERDICT_BLOCKED:
+          title = _("Calls Will Not Work");
+          icon = "dialog-error-symbolic";
+          css = "blocked";
+          break;
+        case CC_VERDICT_UNKNOWN:
+        default:
+          title = _("The Test Was Stopped");
+          summary = _("Not every test finished. Run it again for a complete answer.");
+          icon = "media-playback-stop-symbolic";
+          css = "running";
+          break;
+        }
+    }
+
+  gtk_label_set_text (self->verdict_title, title);
+  gtk_label_set_text (self->verdict_summary, summary ? summary : "");
+  cc_window_set_verdict_class (self, css);
+
+  if (icon != NULL)
+    {
+      gtk_image_set_from_icon_name (self->verdict_icon, icon);
+      gtk_stack_set_visible_child_name (self->verdict_icon_stack, "icon");
+      gtk_spinner_stop (self->verdict_spinner);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->verdict_icon_stack, "spinner");
+      gtk_spinner_start (self->verdict_spinner);
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->verdict_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary ? summary : "",
+                                  -1);
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  return GTK_WIDGET (cc_requirement_row_new (CC_REQUIREMENT (item)));
+}
+
+/* The run holds only a weak reference to the window, so that closing the window
+ * disposes it at once, and its dispose cancels the run. */
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GWeakRef *window_ref = user_data;
+  g_autoptr(CcWindow) self = g_weak_ref_get (window_ref);
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+
+  cc_runner_run_finish (CC_RUNNER (object), result, &error);
+  if (self == NULL || self->cancellable == NULL)
+    return;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cc_window_toast (self, error->message);
+
+  g_clear_object (&self->cancellable);
+  cc_window_update_verdict (self);
+}
+
+static GProxyResolver *
+proxy_resolver_from_settings (GSettings *settings)
+{
+  g_autofree char *mode = g_settings_get_string (settings, "proxy-mode");
+  g_autofree char *url = g_settings_get_string (settings, "proxy-url");
+
+  if (g_str_equal (mode, "none"))
+    return g_simple_proxy_resolver_new ("direct://", NULL);
+  if (g_str_equal (mode, "manual") && url[0] != '\0')
+    return g_simple_proxy_resolver_new (url, NULL);
+
+  return NULL;
+}
+
+static CcApplication *
+cc_window_get_app (CcWindow *self)
+{
+  return CC_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+/* The command line's choice, else the setting's; NULL for none. */
+static char *
+chosen_path (CcWindow   *self,
+             const char *override,
+             const char *key)
+{
+  g_autofree char *path = NULL;
+
+  if (override != NULL)
+    return g_strdup (override);
+
+  path = g_settings_get_string (self->settings, key);
+  return path[0] != '\0' ? g_steal_pointer (&path) : NULL;
+}
+
+static CcProfile *
+profile_from_settings (CcWindow  *self,
+                       GError   **error)
+{
+  g_autofree char *path = chosen_path (self, cc_application_get_profile_path (cc_window_get_app (self)),
+                                       "profile-path");
+
+  if (path == NULL)
+    return cc_profile_new_default ();
+
+  return cc_profile_new_from_file (path, error);
+}
+
+static void
+cc_window_update_profile_label (CcWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProfile) profile = profile_from_settings (self, &error);
+  g_autofree char *text = NULL;
+
+  if (profile != NULL)
+    text = g_strdup_printf (_("Testing for %s"), cc_profile_get_title (profile));
+  else
+    text = g_strdup_printf (_("The custom profile cannot be used: %s"), error->message);
+
+  gtk_label_set_text (self->profile_label, text);
+}
+
+static void
+runner_running_cb (CcWindow *self)
+{
+  cc_window_update_verdict (self);
+}
+
+static void
+run_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProfile) profile = NULL;
+  g_autoptr(GPtrArray) ice_servers = NULL;
+  g_autoptr(GProxyResolver) resolver = NULL;
+  g_autofree char *ice_path = NULL;
+  GWeakRef *window_ref;
+
+  if (self->runner != NULL && cc_runner_is_running (self->runner))
+    return;
+
+  profile = profile_from_settings (self, &error);
+  if (profile == NULL)
+    {
+      cc_window_toast (self, error->message);
+      return;
+    }
+
+  ice_path = chosen_path (self, cc_application_get_ice_servers_path (cc_window_get_app (self)),
+                          "ice-servers-path");
+  if (ice_path != NULL)
+    {
+      ice_servers = cc_ice_servers_load (ice_path, &error);
+      if (ice_servers == NULL)
+        {
+          cc_window_toast (self, error->message);
+          return;
+        }
+    }
+
+  /* A new runner per run: the profile or settings may have changed. */
+  g_clear_object (&self->runner);
+  self->runner = cc_runner_new (profile);
+  cc_runner_set_timeout_ms (self->runner,
+                            cc_application_get_timeout_seconds (cc_window_get_app (self)) * 1000);
+  cc_runner_set_ice_servers (self->runner, ice_servers);
+  resolver = proxy_resolver_from_settings (self->settings);
+  if (resolver != NULL)
+    cc_runner_set_proxy_resolver (self->runner, resolver);
+
+  /* The banner follows the runner, not the end of our own callback. */
+  g_signal_connect_object (self->runner, "notify::running", G_CALLBACK (runner_running_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  gtk_list_box_bind_model (self->requirements_list,
+                           cc_runner_get_requirements (self->runner),
+                           create_row, self, NULL);
+
+  self->cancellable = g_cancellable_new ();
+  window_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window_ref, self);
+  cc_runner_run_async (self->runner, self->cancellable, run_done_cb, window_ref);
+
+  gtk_stack_set_visible_child_name (self->stack, "results");
+  cc_window_update_verdict (self);
+}
+
+static void
+stop_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+copy_report_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  g_autofree char *text = NULL;
+
+  if (self->runner == NULL)
+    return;
+
+  text = cc_report_to_text (self->runner);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  cc_window_toast (self, _("Report copied: paste it into your support ticket"));
+}
+
+static void
+copy_hint_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  GListModel *reqs;
+
+  if (self->runner == NULL)
+    return;
+
+  reqs = cc_runner_get_requirements (self->runner);
+  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
+
+      if (g_str_equal (cc_requirement_get_id (req), id) && cc_requirement_get_hint (req) != NULL)
+        {
+          gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), cc_requirement_get_hint (req));
+          cc_window_toast (self, _("Request for IT copied"));
+        }
+    }
+}
+
+static void
+save_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  gpointer         user_data)
+{
+  CcWindow *self = CC_WINDOW (user_data);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT || self->runner == NULL)
+    goto out;
+
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  name = g_file_get_basename (file);
+  text = g_str_has_suffix (name, ".json") ? cc_report_to_json (self->runner)
+                                          : cc_report_to_text (self->runner);
+
+  /* Reports hold addresses: readable by the user only. */
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                           NULL, &error);
+  if (stream == NULL ||
+      !g_output_stream_write_all (G_OUTPUT_STREAM (stream), text, strlen (text), NULL, NULL, &error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
+    cc_window_toast (self, error->message);
+  else
+    cc_window_toast (self, _("Report saved"));
+
+out:
+  g_object_unref (dialog);
+}
+
+static void
+save_report_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) text = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (self->runner == NULL)
+    return;
+
+  dialog = gtk_file_chooser_native_new (_("Save Report"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+
+  gtk_file_filter_set_name (text, _("Text report"));
+  gtk_file_filter_add_pattern (text, "*.txt");
+  gtk_file_filter_set_name (json, _("JSON report"));
+  gtk_file_filter_add_pattern (json, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), text);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), json);
+
+  name = g_date_time_format (now, "connection-check-%Y%m%d-%H%M.txt");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+settings_changed_cb (GSettings  *settings,
+                     const char *key,
+                     CcWindow   *self)
+{
+  if (g_str_equal (key, "profile-path"))
+    cc_window_update_profile_label (self);
+}
+
+static void
+cc_window_dispose (GObject *object)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  /* Closing mid-run stops every probe at once. */
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+
+  if (self->requirements_list != NULL)
+    gtk_list_box_bind_model (self->requirements_list, NULL, NULL, NULL, NULL);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->runner);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
+}
+
+static void
+cc_window_class_init (CcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cc_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/whereby/ConnectionCheck/cc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, profile_label);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, rerun_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_icon);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_title);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_summary);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, requirements_list);
+
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, run_activated);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-report", NULL, copy_report_activated);
+  gtk_widget_class_install_action (widget_class, "win.save-report", NULL, save_report_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-hint", "s", copy_hint_activated);
+
+  g_type_ensure (CC_TYPE_REQUIREMENT_ROW);
+}
+
+static void
+cc_window_init (CcWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CcWindow *
+cc_window_new (CcApplication *application)
+{
+  CcWindow *self = g_object_new (CC_TYPE_WINDOW, "application", application, NULL);
+
+  self->settings = g_object_ref (cc_application_get_settings (application));
+  g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  cc_window_update_profile_label (self);
+  cc_window_update_verdict (self);
+
+  return self;
+}
+
+CcRunner *
+cc_window_get_runner (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->runner;
+}
+
+const char *
+cc_window_get_verdict_title (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->verdict_title);
+}
+
+const char *
+cc_window_get_page (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkListBox *
+cc_window_get_checklist (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->requirements_list;
+}

@@ -1,0 +1,27 @@
+/* cc-window.h: the main window: start page, live checklist, verdict, actions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cc-application.h"
+#include "cc-runner.h"
+
+G_BEGIN_DECLS
+
+#define CC_TYPE_WINDOW (cc_window_get_type ())
+G_DECLARE_FINAL_TYPE (CcWindow, cc_window, CC, WINDOW, AdwApplicationWindow)
+
+CcWindow *cc_window_new        (CcApplication *application);
+/* The runner of the current or last run, or NULL (for tests). */
+CcRunner *cc_window_get_runner (CcWindow      *self);
+/* What the verdict banner says now (title and summary), for tests. */
+const char *cc_window_get_verdict_title (CcWindow *self);
+/* The visible page: "start" or "results". */
+const char *cc_window_get_page (CcWindow *self);
+/* The checklist (a GtkListBox of CcRequirementRow). */
+GtkListBox *cc_window_get_checklist (CcWindow *self);
+
+G_END_DECLS

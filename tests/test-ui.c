@@ -1,0 +1,259 @@
+/* test-ui.c: the real window against the lab's real servers, under Xvfb: the
+ * start page's action runs the checks, the checklist fills in, rows show an icon
+ * and words, the banner gives the verdict; a run stopped midway and a window
+ * closed midway end cleanly; preferences open and close.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cc-application.h"
+#include "cc-engine.h"
+#include "cc-lab.h"
+#include "cc-requirement-row.h"
+#include "cc-window.h"
+
+#define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
+
+static CcLab *lab;
+
+static char *
+lab_profile (const char *name)
+{
+  g_autofree char *template = g_test_build_filename (G_TEST_DIST, "profiles", name, NULL);
+  g_autofree char *out = g_strndup (name, strlen (name) - strlen (".in"));
+  g_autoptr(GError) error = NULL;
+  char *path = cc_lab_write_file (lab, out, template, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+wait_until (gboolean (*done) (gpointer),
+            gpointer   data)
+{
+  gint64 limit = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > limit)
+        g_error ("timed out waiting");
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  CcRunner *runner = cc_window_get_runner (data);
+
+  return runner != NULL && !cc_runner_is_running (runner) &&
+         cc_runner_get_verdict (runner) != CC_VERDICT_UNKNOWN;
+}
+
+static gboolean
+run_stopped (gpointer data)
+{
+  CcRunner *runner = cc_window_get_runner (data);
+
+  return runner != NULL && !cc_runner_is_running (runner);
+}
+
+static CcWindow *
+open_window (CcApplication *app,
+             const char    *profile,
+             guint          timeout)
+{
+  g_autoptr(GError) error = NULL;
+  CcWindow *window;
+
+  cc_application_set_overrides (app, profile, NULL, timeout);
+  /* Several applications in one process, and no session bus needed. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  window = cc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (cc_window_get_page (window), ==, "start");
+  return window;
+}
+
+/* The words a row shows for each requirement id. */
+static GHashTable *
+row_states (CcWindow *window)
+{
+  GHashTable *states = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkListBox *list = cc_window_get_checklist (window);
+
+  for (guint i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+      CcRequirementRow *rrow;
+
+      if (row == NULL)
+        break;
+      rrow = CC_REQUIREMENT_ROW (row);
+      g_hash_table_insert (states,
+                           (gpointer) cc_requirement_get_id (cc_requirement_row_get_requirement (rrow)),
+                           (gpointer) cc_requirement_row_get_state_text (rrow));
+    }
+
+  return states;
+}
+
+static void
+test_ready (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  g_autoptr(CcApplication) app = cc_application_new ();
+  CcWindow *window = open_window (app, profile, 3);
+  g_autoptr(GHashTable) states = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Testing Your Connection…");
+
+  wait_until (run_finished, window);
+
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
+  states = row_states (window);
+  g_assert_cmpuint (g_hash_table_size (states), ==, 7);
+  g_assert_cmpstr (g_hash_table_lookup (states, "signaling"), ==, "Passed");
+  g_assert_cmpstr (g_hash_table_lookup (states, "turn-udp"), ==, "Passed");
+  g_assert_cmpstr (g_hash_table_lookup (states, "turn-tcp"), ==, "Passed");
+  g_assert_cmpstr (g_hash_table_lookup (states, "media-udp"), ==, "Passed");
+  g_assert_cmpstr (g_hash_table_lookup (states, "https-inspection"), ==, "Passed");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_blocked (void)
+{
+  g_autofree char *profile = lab_profile ("lab-websocket-refused.conf.in");
+  g_autoptr(CcApplication) app = cc_application_new ();
+  CcWindow *window = open_window (app, profile, 3);
+  g_autoptr(GHashTable) states = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Calls Will Not Work");
+  states = row_states (window);
+  g_assert_cmpstr (g_hash_table_lookup (states, "signaling"), ==, "Blocked");
+  g_assert_cmpstr (g_hash_table_lookup (states, "turn-udp"), ==, "Passed");
+
+  /* The report a person copies says the same. */
+  {
+    g_autofree char *text = cc_report_to_text (cc_window_get_runner (window));
+    g_assert_nonnull (strstr (text, "CALLS WILL NOT WORK"));
+    g_assert_nonnull (strstr (text, "403"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_stop_midway (void)
+{
+  g_autofree char *profile = lab_profile ("lab-silent.conf.in");
+  g_autoptr(CcApplication) app = cc_application_new ();
+  CcWindow *window = open_window (app, profile, 30);
+  gint64 start;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  wait_until (run_stopped, window);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "The Test Was Stopped");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_close_midway (void)
+{
+  g_autofree char *profile = lab_profile ("lab-silent.conf.in");
+  g_autoptr(CcApplication) app = cc_application_new ();
+  CcWindow *window = open_window (app, profile, 30);
+  g_autoptr(CcRunner) runner = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  runner = g_object_ref (cc_window_get_runner (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Every probe was cancelled with the window. */
+  {
+    gint64 limit = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (cc_runner_is_running (runner) && g_get_monotonic_time () < limit)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_false (cc_runner_is_running (runner));
+}
+
+static void
+test_preferences (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  g_autoptr(CcApplication) app = cc_application_new ();
+  CcWindow *window = open_window (app, profile, 3);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint before = g_list_model_get_n_items (toplevels);
+  GtkWindow *prefs = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (w))
+        prefs = w;
+    }
+  g_assert_nonnull (prefs);
+  g_assert_true (gtk_window_get_transient_for (prefs) == GTK_WINDOW (window) ||
+                 gtk_window_get_transient_for (prefs) == NULL);
+
+  gtk_window_destroy (prefs);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  lab = cc_lab_new (&error);
+  if (lab == NULL)
+    g_error ("The lab could not start: %s", error->message);
+
+  g_test_add_func ("/ui/ready", test_ready);
+  g_test_add_func ("/ui/blocked", test_blocked);
+  g_test_add_func ("/ui/stop-midway", test_stop_midway);
+  g_test_add_func ("/ui/close-midway", test_close_midway);
+  g_test_add_func ("/ui/preferences", test_preferences);
+
+  status = g_test_run ();
+  cc_lab_free (lab);
+  return status;
+}
