@@ -211,7 +211,13 @@ cc_requirement_row_update (CcRequirementRow *self)
       clear_details (self);
     }
 
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), icon != NULL);
+  /* Enabling expansion also expands the row; results start folded, the
+   * technical detail one click away. */
+  if (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (self)) != (icon != NULL))
+    {
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), icon != NULL);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self), FALSE);
+    }
 
   accessible = g_strdup_printf ("%s: %s. %s", cc_requirement_get_title (self->requirement),
                                 words, summary ? summary : "");

@@ -1,0 +1,164 @@
+/* cc-screenshot.c: renders the real window to PNG, against the lab's real
+ * servers, for the AppStream screenshots and for looking at the app:
+ *
+ *   cc-screenshot --profile TEMPLATE --state start|running|result [--dark]
+ *                 [--width W] [--height H] --out FILE.png
+ *
+ * Run it under Xvfb (tools/screenshots does).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cc-application.h"
+#include "cc-engine.h"
+#include "cc-lab.h"
+#include "cc-window.h"
+
+static char *profile_template;
+static char *state = (char *) "result";
+static char *out_path;
+static gboolean dark;
+static int width = 720;
+static int height = 900;
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+save_png (GtkWidget   *window,
+          const char  *path,
+          GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  int w = gtk_widget_get_width (window);
+  int h = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing was drawn");
+      return FALSE;
+    }
+
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLab) lab = NULL;
+  g_autoptr(CcApplication) app = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *name = NULL;
+  CcWindow *window;
+  const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_template, "Profile template (tests/profiles/*.in)", "FILE" },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, "start, running or result", "STATE" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width", "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height", "H" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "PNG to write", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || out_path == NULL ||
+      profile_template == NULL)
+    {
+      g_printerr ("cc-screenshot: %s\n", error ? error->message : "--profile and --out are required");
+      return 64;
+    }
+
+  gtk_init ();
+  adw_init ();
+  if (dark)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+
+  lab = cc_lab_new (&error);
+  if (lab == NULL)
+    {
+      g_printerr ("cc-screenshot: %s\n", error->message);
+      return 1;
+    }
+
+  name = g_path_get_basename (profile_template);
+  if (g_str_has_suffix (name, ".in"))
+    name[strlen (name) - 3] = '\0';
+  profile = cc_lab_write_file (lab, name, profile_template, &error);
+  if (profile == NULL)
+    {
+      g_printerr ("cc-screenshot: %s\n", error->message);
+      return 1;
+    }
+
+  app = cc_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  cc_application_set_overrides (app, profile, NULL, 3);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      g_printerr ("cc-screenshot: %s\n", error->message);
+      return 1;
+    }
+
+  window = cc_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (300);
+
+  if (!g_str_equal (state, "start"))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+      if (g_str_equal (state, "running"))
+        iterate_for (150);
+      else
+        {
+          gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+          while (cc_window_get_runner (window) == NULL || cc_runner_is_running (cc_window_get_runner (window)))
+            {
+              g_main_context_iteration (NULL, FALSE);
+              g_usleep (1000);
+              if (g_get_monotonic_time () > limit)
+                break;
+            }
+          iterate_for (400);
+        }
+    }
+
+  if (!save_png (GTK_WIDGET (window), out_path, &error))
+    {
+      g_printerr ("cc-screenshot: %s\n", error->message);
+      return 1;
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (100);
+  return 0;
+}
