@@ -136,7 +136,7 @@ main (int   argc,
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
       if (g_str_equal (state, "running"))
-        iterate_for (150);
+        iterate_for (600);
       else
         {
           gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;

@@ -213,8 +213,79 @@ add_number_if_measured (JsonBuilder *builder,
     return;
 
   json_builder_set_member_name (builder, name);
-  /* Milliseconds and percentages to 0.01 are more than a network can tell. */
-  json_builder_add_double_value (builder, ((gint64) (value * 100 + 0.5)) / 100.0);
+  /* Milliseconds and percentages to 0.01 are more than a network can tell;
+   * tidy_numbers() writes them so. */
+  json_builder_add_double_value (builder, value);
+}
+
+/* json-glib writes doubles with 17 significant digits (0.23 becomes
+ * 0.23000000000000001). Rewrite every number with a fraction, outside strings,
+ * with the two decimals the report means. */
+static char *
+tidy_numbers (const char *json)
+{
+  GString *out = g_string_sized_new (strlen (json));
+  gboolean in_string = FALSE;
+
+  for (const char *p = json; *p != '\0';)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            {
+              g_string_append_len (out, p, 2);
+              p += 2;
+              continue;
+            }
+          if (*p == '"')
+            in_string = FALSE;
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      if (*p == '"')
+        {
+          in_string = TRUE;
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      if (g_ascii_isdigit (*p) || (*p == '-' && g_ascii_isdigit (p[1])))
+        {
+          const char *start = p;
+          char *end = NULL;
+          double value;
+
+          while (g_ascii_isdigit (*p) || *p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E')
+            p++;
+
+          if (memchr (start, '.', p - start) == NULL && memchr (start, 'e', p - start) == NULL)
+            {
+              g_string_append_len (out, start, p - start);
+              continue;
+            }
+
+          value = g_ascii_strtod (start, &end);
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+            char *dot;
+            gsize len;
+
+            g_ascii_formatd (buffer, sizeof buffer, "%.2f", value);
+            /* "1.50" → "1.5", "2.00" → "2.0": still a fraction, as before. */
+            len = strlen (buffer);
+            dot = strchr (buffer, '.');
+            while (dot != NULL && len > (gsize) (dot - buffer) + 2 && buffer[len - 1] == '0')
+              buffer[--len] = '\0';
+            g_string_append (out, buffer);
+          }
+          continue;
+        }
+
+      g_string_append_c (out, *p++);
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 char *
@@ -227,6 +298,7 @@ cc_report_to_json (CcRunner *runner)
   CcProfile *profile = cc_runner_get_profile (runner);
   GDateTime *started = cc_runner_get_started (runner);
   g_autofree char *when = started ? g_date_time_format (started, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
 
@@ -318,5 +390,6 @@ cc_report_to_json (CcRunner *runner)
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, NULL);
+  return tidy_numbers (text);
 }
