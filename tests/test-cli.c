@@ -158,6 +158,18 @@ has_check_error (JsonObject *req,
   return FALSE;
 }
 
+/* On a wrong verdict, show the whole report: the failing check says why. */
+static void
+assert_verdict (RunResult  *r,
+                JsonObject *report,
+                const char *expected)
+{
+  const char *verdict = json_object_get_string_member (report, "verdict");
+
+  if (g_strcmp0 (verdict, expected) != 0)
+    g_error ("verdict “%s”, expected “%s”; the report:\n%s\nstderr:\n%s", verdict, expected, r->out, r->err);
+}
+
 static const char *
 status_of (JsonObject *report,
            const char *id)
@@ -259,7 +271,7 @@ test_ok (void)
   g_autofree char *profile = lab_file ("lab-ok.conf.in");
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
+  const char *args[] = { "--json", "--profile", profile, NULL };
   JsonObject *report, *media;
   JsonArray *checks;
   gboolean saw_burst = FALSE;
@@ -268,7 +280,7 @@ test_ok (void)
   report = parse_report (parser, r.out);
   assert_schema (report);
 
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "ready");
+  assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (json_object_get_string_member (report, "profile"), ==, "lab-ok");
   for (const char * const *id = (const char *[]) { "signaling", "turn-udp", "turn-tcp", "media-udp",
@@ -308,14 +320,14 @@ test_ok_with_credentials (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_auto(RunResult) r = { 0 };
   g_auto(RunResult) text = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--ice-servers", ice, "--timeout", "3", NULL };
-  const char *text_args[] = { "--cli", "--profile", profile, "--ice-servers", ice, "--timeout", "3", NULL };
+  const char *args[] = { "--json", "--profile", profile, "--ice-servers", ice, NULL };
+  const char *text_args[] = { "--cli", "--profile", profile, "--ice-servers", ice, NULL };
   JsonObject *report;
 
   run_app (&r, args);
   report = parse_report (parser, r.out);
   assert_schema (report);
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "ready");
+  assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
   /* A real allocation was made: the detail names the relayed address. */
   assert_contains (r.out, "relay");
@@ -366,7 +378,7 @@ test_udp_dropped (void)
   report = parse_report (parser, r.out);
   assert_schema (report);
 
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "degraded");
+  assert_verdict (&r, report, "degraded");
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (status_of (report, "signaling"), ==, "pass");
   g_assert_cmpstr (status_of (report, "turn-tcp"), ==, "pass");
@@ -394,7 +406,7 @@ test_websocket_refused (void)
   report = parse_report (parser, r.out);
   assert_schema (report);
 
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
   g_assert_cmpstr (status_of (report, "signaling"), ==, "fail");
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "websocket-rejected"));
@@ -418,7 +430,7 @@ test_inspected (void)
   report = parse_report (parser, r.out);
   assert_schema (report);
 
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "tls-untrusted"));
   g_assert_cmpstr (status_of (report, "https-inspection"), ==, "fail");
@@ -440,7 +452,7 @@ test_closed (void)
   report = parse_report (parser, r.out);
   assert_schema (report);
 
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "refused"));
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "refused"));
@@ -466,7 +478,7 @@ test_silent (void)
   report = parse_report (parser, r.out);
   assert_schema (report);
 
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "blocked");
+  assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "timeout"));
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
@@ -488,7 +500,7 @@ test_sinkhole (void)
   assert_schema (report);
 
   /* Only a supporting domain is sinkholed: calls work, with a warning. */
-  g_assert_cmpstr (json_object_get_string_member (report, "verdict"), ==, "degraded");
+  assert_verdict (&r, report, "degraded");
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (status_of (report, "domains"), ==, "warn");
   g_assert_true (has_check_error (find_requirement (report, "domains"), "dns-sinkhole"));

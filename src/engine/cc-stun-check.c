@@ -7,9 +7,10 @@
  *    gives this device's address as the server sees it;
  *  - allocate: without credentials, a 401 carrying REALM and NONCE proves the
  *    TURN service is reachable; with credentials, a real allocation is made and
- *    released at once (Refresh with lifetime 0);
+ *    released at once (Refresh with LIFETIME 0, RFC 8656 §7.2);
  *  - burst: Binding requests at a fixed pace, like a call's audio packets, giving
- *    round-trip time, RFC 3550 jitter and loss.
+ *    round-trip time, RFC 3550 jitter and loss. The burst plans itself inside the
+ *    check's time limit and ends with its numbers before the deadline.
  * Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2): the
  * stream is split with stun_message_validate_buffer_length(). Credentials never
  * leave this object except inside MESSAGE-INTEGRITY.
@@ -30,19 +31,31 @@
 #include "cc-tcp-check.h"
 #include "cc-tls-info.h"
 
-/* RFC 8489 §6.2.1: initial RTO 500 ms, doubled after each send, Rc = 7 sends. */
-#define STUN_RTO_INITIAL_MS 500
-#define STUN_RC             7
+/* RFC 8489 §6.2.1: the first retransmission timeout (RTO) is 500 ms and doubles
+ * after each send, for at most Rc = 7 sends. */
+#define STUN_RTO_INITIAL_MS    500
+#define STUN_RC                7
 /* Enough for any STUN message we accept (RFC 8489 §6.1: fits the path MTU). */
-#define STUN_BUFFER_SIZE    1500
-/* How often a 438 Stale Nonce may send us round again before we give up. */
+#define STUN_BUFFER_SIZE       1500
+/* RFC 8489 §5: every RFC 5389+ message carries this cookie in bytes 4–7. */
+#define STUN_COOKIE_POS        4
+/* 438 Stale Nonce (RFC 8489 §9.2.5) may send us round again this many times. */
 #define STUN_MAX_NONCE_RETRIES 3
+/* A second 401 with another realm is answered once more, then we give up. */
+#define STUN_MAX_AUTH_ROUNDS   2
 /* A libnice StunAgent remembers this many outstanding transactions. */
-#define BURST_PER_AGENT     STUN_AGENT_MAX_SAVED_IDS
-/* After the last burst request, late answers still count for this long. */
-#define BURST_GRACE_MS      1000
+#define BURST_PER_AGENT        STUN_AGENT_MAX_SAVED_IDS
+/* After the last burst request, late answers still count for this long (a
+ * round trip longer than this makes a call unusable anyway). */
+#define BURST_GRACE_MS         1000
+/* The burst ends itself this long before the check's deadline, so it reports
+ * its numbers rather than racing the base class's timeout. */
+#define BURST_DEADLINE_MARGIN_MS 50
 /* A stream that sends more than this without a whole message is not STUN. */
-#define STREAM_MAX_PENDING  (64 * 1024)
+#define STREAM_MAX_PENDING     (64 * 1024)
+/* The Refresh that releases an allocation made over TCP or TLS is given this
+ * long to be written; closing the connection ends the allocation anyway. */
+#define RELEASE_WRITE_LIMIT_MS 1000
 
 typedef struct
 {
@@ -64,15 +77,21 @@ struct _CcStunCheck
   guint            burst_interval_ms;
 
   GCancellable    *cancellable;
+  gint64           started_us;
+  gboolean         stopped;
+
   /* UDP */
   GSocket         *socket;
   GSource         *socket_source;
+
   /* TCP, TLS */
   GIOStream       *stream;
+  guint            stream_ops;       /* handshake, read and write under way */
   GByteArray      *inbuf;
   guint8           readbuf[4096];
   GQueue           outq;             /* GBytes waiting to be written */
-  gboolean         writing;
+  GBytes          *writing;          /* the one being written */
+  GBytes          *release;          /* a Refresh to write before closing */
 
   StunAgent        agent;
   guint8           request[STUN_BUFFER_SIZE];
@@ -81,9 +100,13 @@ struct _CcStunCheck
   guint            sends;
   guint            rto_ms;
   gint64           sent_us;
-  gboolean         got_garbage;
+  gboolean         got_garbage;      /* bytes that are not STUN at all */
+  gboolean         got_stun;         /* a message that validated */
 
   /* allocate */
+  guint8           challenge[STUN_BUFFER_SIZE];  /* the last 401/438: REALM, NONCE */
+  gsize            challenge_len;
+  char            *realm;
   guint            auth_rounds;
   guint            nonce_retries;
   char            *relayed;
@@ -94,29 +117,81 @@ struct _CcStunCheck
   GArray          *slots;            /* BurstSlot */
   GSource         *burst_timer;
   guint            received;
+  gint64           burst_start_us;
+  gint64           burst_send_until_us;
+  gint64           burst_end_us;
 };
 
 G_DEFINE_FINAL_TYPE (CcStunCheck, cc_stun_check, CC_TYPE_CHECK)
 
-static void cc_stun_check_send_bytes (CcStunCheck  *self,
-                                      const guint8 *data,
-                                      gsize         len);
+static void cc_stun_check_send_bytes   (CcStunCheck  *self,
+                                        const guint8 *data,
+                                        gsize         len);
+static void cc_stun_check_close_stream (CcStunCheck  *self);
+
+static char *
+socket_address_to_string (GSocketAddress *address)
+{
+  GInetAddress *inet;
+  g_autofree char *ip = NULL;
+  guint16 port;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("?");
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  ip = g_inet_address_to_string (inet);
+
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("[%s]:%u", ip, port);
+  return g_strdup_printf ("%s:%u", ip, port);
+}
 
 static char *
 sockaddr_to_string (const struct sockaddr_storage *addr,
                     socklen_t                      len)
 {
   g_autoptr(GSocketAddress) address = g_socket_address_new_from_native ((gpointer) addr, len);
-  g_autofree char *ip = NULL;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return g_strdup ("?");
+  return socket_address_to_string (address);
+}
 
-  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  if (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)) &&
-      g_inet_address_get_family (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address))) == G_SOCKET_FAMILY_IPV6)
-    return g_strdup_printf ("[%s]:%u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-  return g_strdup_printf ("%s:%u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+/* A string attribute from the network, made safe to show to people. */
+static char *
+attribute_text (const guint8 *value,
+                gsize         len)
+{
+  char *text = g_utf8_make_valid ((const char *) value, len);
+
+  for (char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = '?';
+  return text;
+}
+
+static char *
+find_string_attribute (StunMessage   *msg,
+                       StunAttribute  type)
+{
+  uint16_t len = 0;
+  const guint8 *value = stun_message_find (msg, type, &len);
+
+  if (value == NULL)
+    return NULL;
+  return attribute_text (value, len);
+}
+
+/* The reason phrase of ERROR-CODE (RFC 8489 §14.8: 4 bytes, then the text). */
+static char *
+find_error_reason (StunMessage *msg)
+{
+  uint16_t len = 0;
+  const guint8 *value = stun_message_find (msg, STUN_ATTRIBUTE_ERROR_CODE, &len);
+
+  if (value == NULL || len <= 4)
+    return g_strdup ("");
+  return attribute_text (value + 4, len - 4);
 }
 
 static const char *
@@ -131,38 +206,59 @@ path_words (CcStunCheck *self)
     }
 }
 
-/* Everything under way stops: sockets, timers. Safe to call more than once. */
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static GSource *
+attach_timeout (guint       delay_ms,
+                GSourceFunc func,
+                gpointer    data,
+                const char *name)
+{
+  GSource *source = g_timeout_source_new (delay_ms);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_name (source, name);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+/* Everything under way stops: timers, the UDP socket, pending I/O (whose
+ * callbacks then close the stream). Runs when the check ends, however it ends
+ * (see the notify::status handler), and again in dispose. */
 static void
 cc_stun_check_stop (CcStunCheck *self)
 {
-  if (self->retransmit != NULL)
-    {
-      g_source_destroy (self->retransmit);
-      g_clear_pointer (&self->retransmit, g_source_unref);
-    }
-  if (self->burst_timer != NULL)
-    {
-      g_source_destroy (self->burst_timer);
-      g_clear_pointer (&self->burst_timer, g_source_unref);
-    }
-  if (self->socket_source != NULL)
-    {
-      g_source_destroy (self->socket_source);
-      g_clear_pointer (&self->socket_source, g_source_unref);
-    }
-  /* Closing the TCP/TLS connection also ends any allocation made on it. */
+  clear_source (&self->retransmit);
+  clear_source (&self->burst_timer);
+  clear_source (&self->socket_source);
+
   if (self->socket != NULL)
     g_socket_close (self->socket, NULL);
-  if (self->cancellable != NULL)
+  g_clear_object (&self->socket);
+
+  g_queue_clear_full (&self->outq, (GDestroyNotify) g_bytes_unref);
+
+  if (!self->stopped && self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  self->stopped = TRUE;
+
+  cc_stun_check_close_stream (self);
 }
 
-/* Once the pending reads and writes have seen the cancellation. */
 static void
-cc_stun_check_close_stream (CcStunCheck *self)
+cc_stun_check_status_cb (CcStunCheck *self)
 {
-  if (self->stream != NULL && !g_io_stream_is_closed (self->stream) && !g_io_stream_has_pending (self->stream))
-    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  if (cc_check_get_status (CC_CHECK (self)) != CC_STATUS_RUNNING &&
+      cc_check_get_status (CC_CHECK (self)) != CC_STATUS_PENDING)
+    cc_stun_check_stop (self);
 }
 
 static void
@@ -170,24 +266,109 @@ cc_stun_check_finish_fail (CcStunCheck *self,
                            CcError      code,
                            const char  *detail)
 {
-  cc_stun_check_stop (self);
   cc_check_fail (CC_CHECK (self), code, detail);
+  cc_stun_check_stop (self);
 }
 
 static void
 cc_stun_check_finish_error (CcStunCheck  *self,
                             const GError *error)
 {
-  cc_stun_check_stop (self);
   cc_check_fail_error (CC_CHECK (self), error);
+  cc_stun_check_stop (self);
 }
 
 static void
 cc_stun_check_finish_pass (CcStunCheck *self,
                            const char  *detail)
 {
-  cc_stun_check_stop (self);
   cc_check_pass (CC_CHECK (self), detail);
+  cc_stun_check_stop (self);
+}
+
+/* ---- releasing an allocation on a stream, after the check ---- */
+
+typedef struct
+{
+  GIOStream    *stream;
+  GBytes       *bytes;
+  GCancellable *cancellable;
+  GSource      *limit;
+} StreamRelease;
+
+static void
+stream_release_free (StreamRelease *release)
+{
+  clear_source (&release->limit);
+  g_clear_object (&release->cancellable);
+  g_clear_object (&release->stream);
+  g_clear_pointer (&release->bytes, g_bytes_unref);
+  g_free (release);
+}
+
+static gboolean
+stream_release_limit_cb (gpointer user_data)
+{
+  StreamRelease *release = user_data;
+
+  g_cancellable_cancel (release->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stream_release_written_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  StreamRelease *release = user_data;
+
+  /* Best effort: a failure only means the server ends the allocation when the
+   * connection closes, or when its lifetime runs out. */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
+  g_io_stream_close_async (release->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  stream_release_free (release);
+}
+
+/* Takes @stream and @bytes; holds no reference to the check. */
+static void
+stream_release_start (GIOStream *stream,
+                      GBytes    *bytes)
+{
+  StreamRelease *release = g_new0 (StreamRelease, 1);
+
+  release->stream = stream;
+  release->bytes = bytes;
+  release->cancellable = g_cancellable_new ();
+  release->limit = attach_timeout (RELEASE_WRITE_LIMIT_MS, stream_release_limit_cb, release,
+                                   "[connection-check] TURN release limit");
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   G_PRIORITY_DEFAULT, release->cancellable,
+                                   stream_release_written_cb, release);
+}
+
+/* Once the check has ended and no handshake, read or write is under way on the
+ * stream any more: write the release if there is one, then close. */
+static void
+cc_stun_check_close_stream (CcStunCheck *self)
+{
+  GIOStream *stream;
+
+  if (self->stream == NULL || self->stream_ops > 0 || !self->stopped)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->stream, self);
+  stream = g_steal_pointer (&self->stream);
+
+  if (self->release != NULL && !g_io_stream_is_closed (stream))
+    {
+      stream_release_start (stream, g_steal_pointer (&self->release));
+      return;
+    }
+
+  if (!g_io_stream_is_closed (stream))
+    g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_object_unref (stream);
 }
 
 /* ---- burst ---- */
@@ -196,17 +377,20 @@ static void
 cc_stun_check_burst_conclude (CcStunCheck *self)
 {
   guint sent = self->slots->len;
-  double sum = 0, jitter = 0, previous = -1, loss;
+  double sum = 0, jitter = 0, previous = -1, loss, mean;
   g_autofree char *detail = NULL;
 
   if (cc_check_is_done (CC_CHECK (self)))
     return;
 
-  if (sent == 0 || self->received == 0)
+  if (self->received == 0)
     {
       detail = g_strdup_printf (_("None of %u packets sent over %s port %u got an answer."),
                                 sent, path_words (self), self->port);
-      cc_stun_check_finish_fail (self, self->got_garbage ? CC_ERROR_PROTOCOL_ERROR : CC_ERROR_TIMEOUT, detail);
+      cc_stun_check_finish_fail (self,
+                                 self->got_garbage && !self->got_stun ? CC_ERROR_PROTOCOL_ERROR
+                                                                      : CC_ERROR_TIMEOUT,
+                                 detail);
       return;
     }
 
@@ -224,11 +408,12 @@ cc_stun_check_burst_conclude (CcStunCheck *self)
       previous = slot->rtt_ms;
     }
 
+  mean = sum / self->received;
   loss = 100.0 * (sent - self->received) / sent;
-  cc_check_set_metrics (CC_CHECK (self), sum / self->received, jitter, loss);
+  cc_check_set_metrics (CC_CHECK (self), mean, jitter, loss);
   detail = g_strdup_printf (_("%u of %u packets answered over %s port %u: %.1f %% loss, round trip %.1f ms, jitter %.1f ms."),
                             self->received, sent, path_words (self), self->port,
-                            loss, sum / self->received, jitter);
+                            loss, mean, jitter);
   cc_stun_check_finish_pass (self, detail);
 }
 
@@ -242,8 +427,25 @@ cc_stun_check_burst_grace_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean cc_stun_check_burst_send_cb (gpointer user_data);
+
+static void
+cc_stun_check_burst_schedule (CcStunCheck *self,
+                              gint64       at_us,
+                              GSourceFunc  func)
+{
+  gint64 delay_us = MAX (0, at_us - g_get_monotonic_time ());
+
+  clear_source (&self->burst_timer);
+  self->burst_timer = attach_timeout ((delay_us + 999) / 1000, func, self,
+                                      "[connection-check] STUN burst");
+}
+
+/* Sends request number slots->len, then plans the next one (on the schedule
+ * start + i × interval, so timer lateness does not add up) or the wait for
+ * stragglers. */
 static gboolean
-cc_stun_check_burst_tick_cb (gpointer user_data)
+cc_stun_check_burst_send_cb (gpointer user_data)
 {
   CcStunCheck *self = user_data;
   guint index = self->slots->len;
@@ -251,16 +453,10 @@ cc_stun_check_burst_tick_cb (gpointer user_data)
   StunMessage msg;
   StunTransactionId id;
   BurstSlot slot = { 0, -1 };
+  gint64 next_us, now;
   gsize len;
 
-  if (index >= self->burst_count)
-    {
-      g_clear_pointer (&self->burst_timer, g_source_unref);
-      self->burst_timer = g_timeout_source_new (BURST_GRACE_MS);
-      g_source_set_callback (self->burst_timer, cc_stun_check_burst_grace_cb, self, NULL);
-      g_source_attach (self->burst_timer, g_main_context_get_thread_default ());
-      return G_SOURCE_REMOVE;
-    }
+  g_clear_pointer (&self->burst_timer, g_source_unref);
 
   if (index % BURST_PER_AGENT == 0)
     {
@@ -271,8 +467,7 @@ cc_stun_check_burst_tick_cb (gpointer user_data)
   agent = self->agents->pdata[index / BURST_PER_AGENT];
 
   len = stun_usage_bind_create (agent, &msg, self->request, sizeof self->request);
-  if (len == 0)
-    return G_SOURCE_CONTINUE;
+  g_assert (len > 0);
 
   stun_message_id (&msg, id);
   g_hash_table_insert (self->ids, g_bytes_new (id, sizeof id), GUINT_TO_POINTER (index + 1));
@@ -280,7 +475,36 @@ cc_stun_check_burst_tick_cb (gpointer user_data)
   g_array_append_val (self->slots, slot);
   cc_stun_check_send_bytes (self, self->request, len);
 
-  return G_SOURCE_CONTINUE;
+  if (cc_check_is_done (CC_CHECK (self)))
+    return G_SOURCE_REMOVE;
+
+  now = g_get_monotonic_time ();
+  next_us = self->burst_start_us + (gint64) (index + 1) * self->burst_interval_ms * 1000;
+  if (index + 1 < self->burst_count && next_us <= self->burst_send_until_us)
+    cc_stun_check_burst_schedule (self, next_us, cc_stun_check_burst_send_cb);
+  else
+    cc_stun_check_burst_schedule (self, MIN (now + BURST_GRACE_MS * 1000, self->burst_end_us),
+                                  cc_stun_check_burst_grace_cb);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Plans the burst inside the time left: the last send leaves a wait for
+ * stragglers of BURST_GRACE_MS, or half of the time left if that is shorter,
+ * and everything ends before the base class's deadline. */
+static void
+cc_stun_check_burst_begin (CcStunCheck *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit_ms = (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - BURST_DEADLINE_MARGIN_MS;
+  gint64 available;
+
+  self->burst_start_us = now;
+  self->burst_end_us = MAX (now, self->started_us + limit_ms * 1000);
+  available = self->burst_end_us - now;
+  self->burst_send_until_us = self->burst_end_us - MIN (BURST_GRACE_MS * 1000, available / 2);
+
+  cc_stun_check_burst_send_cb (self);
 }
 
 static void
@@ -294,34 +518,29 @@ cc_stun_check_burst_reply (CcStunCheck  *self,
   guint index;
   BurstSlot *slot;
 
-  if (len < 20)
-    {
-      self->got_garbage = TRUE;
-      return;
-    }
-
   key = g_bytes_new (data + STUN_MESSAGE_TRANS_ID_POS, sizeof (StunTransactionId));
   if (!g_hash_table_lookup_extended (self->ids, key, NULL, &value))
-    {
-      self->got_garbage = TRUE;
-      return;
-    }
+    return;
 
   index = GPOINTER_TO_UINT (value) - 1;
   if (stun_agent_validate (self->agents->pdata[index / BURST_PER_AGENT], &msg, data, len, NULL, NULL)
       != STUN_VALIDATION_SUCCESS ||
       stun_message_get_class (&msg) != STUN_RESPONSE)
-    {
-      self->got_garbage = TRUE;
-      return;
-    }
+    return;
 
+  self->got_stun = TRUE;
   slot = &g_array_index (self->slots, BurstSlot, index);
   if (slot->rtt_ms < 0)
     {
       slot->rtt_ms = (g_get_monotonic_time () - slot->sent_us) / 1000.0;
       self->received++;
     }
+
+  /* Nothing left to wait for. */
+  if (self->received == self->slots->len &&
+      self->burst_timer != NULL &&
+      g_source_get_callback_func_is (self->burst_timer, cc_stun_check_burst_grace_cb))
+    cc_stun_check_burst_conclude (self);
 }
 
 /* ---- binding and allocate ---- */
@@ -335,16 +554,12 @@ cc_stun_check_send_request (CcStunCheck *self)
   self->sends++;
   cc_stun_check_send_bytes (self, self->request, self->request_len);
 
-  if (self->transport == CC_TRANSPORT_UDP && self->sends < STUN_RC)
+  if (self->transport == CC_TRANSPORT_UDP && self->sends < STUN_RC &&
+      !cc_check_is_done (CC_CHECK (self)))
     {
-      if (self->retransmit != NULL)
-        {
-          g_source_destroy (self->retransmit);
-          g_source_unref (self->retransmit);
-        }
-      self->retransmit = g_timeout_source_new (self->rto_ms);
-      g_source_set_callback (self->retransmit, cc_stun_check_retransmit_cb, self, NULL);
-      g_source_attach (self->retransmit, g_main_context_get_thread_default ());
+      clear_source (&self->retransmit);
+      self->retransmit = attach_timeout (self->rto_ms, cc_stun_check_retransmit_cb, self,
+                                         "[connection-check] STUN retransmission");
       self->rto_ms *= 2;
     }
 }
@@ -362,27 +577,47 @@ cc_stun_check_retransmit_cb (gpointer user_data)
 static void
 cc_stun_check_new_transaction (CcStunCheck *self)
 {
+  clear_source (&self->retransmit);
   self->sends = 0;
   self->rto_ms = STUN_RTO_INITIAL_MS;
   cc_stun_check_send_request (self);
 }
 
-/* Releases an allocation at once (RFC 8656 §7: Refresh with LIFETIME 0). Best
- * effort: the answer is not waited for. */
+/* Releases the allocation at once (RFC 8656 §7.2: Refresh with LIFETIME 0).
+ * libnice signs a long-term request only when REALM and NONCE are in it, and
+ * takes them from the "previous response": that has to be the last 401/438, as
+ * a success response carries neither. Best effort, the answer is not awaited:
+ * on UDP the datagram goes out now, on a stream after the pending I/O ends. */
 static void
-cc_stun_check_release (CcStunCheck *self,
-                       StunMessage *response)
+cc_stun_check_release (CcStunCheck *self)
 {
+  StunMessage challenge = { 0 };
   StunMessage msg;
+  guint8 buffer[STUN_BUFFER_SIZE];
   gsize len;
 
-  len = stun_usage_turn_create_refresh (&self->agent, &msg, self->request, sizeof self->request,
-                                        response, 0,
+  challenge.buffer = self->challenge;
+  challenge.buffer_len = self->challenge_len;
+
+  len = stun_usage_turn_create_refresh (&self->agent, &msg, buffer, sizeof buffer,
+                                        &challenge, 0,
                                         (uint8_t *) self->username, strlen (self->username),
                                         (uint8_t *) self->credential, strlen (self->credential),
                                         STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
-  if (len > 0)
-    cc_stun_check_send_bytes (self, self->request, len);
+  if (len == 0)
+    return;
+
+  if (self->transport == CC_TRANSPORT_UDP)
+    {
+      if (self->socket != NULL)
+        g_socket_send (self->socket, (const char *) buffer, len, NULL, NULL);
+    }
+  else
+    {
+      g_clear_pointer (&self->release, g_bytes_unref);
+      self->release = g_bytes_new (buffer, len);
+    }
+  memset (buffer, 0, sizeof buffer);
 }
 
 static void
@@ -403,8 +638,9 @@ cc_stun_check_binding_reply (CcStunCheck *self,
         g_autofree char *me = sockaddr_to_string (&mapped, mapped_len);
 
         cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
-        detail = g_strdup_printf (_("The server answered over %s port %u in %.0f ms; it sees this device as %s."),
-                                  path_words (self), self->port, rtt, me);
+        detail = g_strdup_printf (_("The server answered from %s:%u over %s in %.0f ms; it sees this device as %s."),
+                                  cc_check_get_address (CC_CHECK (self)), self->port,
+                                  path_words (self), rtt, me);
         cc_stun_check_finish_pass (self, detail);
       }
       break;
@@ -417,29 +653,92 @@ cc_stun_check_binding_reply (CcStunCheck *self,
       break;
 
     case STUN_USAGE_BIND_RETURN_ERROR:
-      stun_message_find_error (msg, &code);
-      detail = g_strdup_printf (_("The server answered with STUN error %d."), code);
-      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      {
+        g_autofree char *reason = find_error_reason (msg);
+
+        stun_message_find_error (msg, &code);
+        detail = g_strdup_printf (_("The server answered with STUN error %d “%s”."), code, reason);
+        cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      }
       break;
 
     case STUN_USAGE_BIND_RETURN_INVALID:
     case STUN_USAGE_BIND_RETURN_TIMEOUT:
     default:
-      self->got_garbage = TRUE;
+      /* STUN, but not an answer to our Binding: keep waiting. */
       break;
     }
 }
 
-static char *
-find_string_attribute (StunMessage   *msg,
-                       StunAttribute  type)
+/* A 401 or 438 carrying REALM and NONCE. */
+static void
+cc_stun_check_allocate_challenge (CcStunCheck *self,
+                                  StunMessage *msg,
+                                  int          code,
+                                  double       rtt)
 {
-  uint16_t len = 0;
-  const char *value = stun_message_find (msg, type, &len);
+  g_autofree char *realm = find_string_attribute (msg, STUN_ATTRIBUTE_REALM);
+  g_autofree char *detail = NULL;
+  StunMessage request;
 
-  if (value == NULL)
-    return NULL;
-  return g_utf8_make_valid (value, len);
+  if (realm == NULL || !stun_message_has_attribute (msg, STUN_ATTRIBUTE_NONCE))
+    {
+      g_autofree char *reason = find_error_reason (msg);
+
+      detail = g_strdup_printf (_("The relay answered %d “%s” without the REALM and NONCE a TURN server sends."),
+                                code, reason);
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      return;
+    }
+
+  if (self->username == NULL || self->credential == NULL)
+    {
+      cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
+      detail = g_strdup_printf (_("The relay answered in %.0f ms and asked for credentials (realm “%s”): TURN over %s port %u reaches the server."),
+                                rtt, realm, path_words (self), self->port);
+      cc_stun_check_finish_pass (self, detail);
+      return;
+    }
+
+  if (code == STUN_ERROR_UNAUTHORIZED)
+    {
+      /* We sent credentials for this realm and got 401 again: they are wrong
+       * (RFC 8489 §9.2.5). */
+      if ((self->auth_rounds > 0 && g_strcmp0 (realm, self->realm) == 0) ||
+          self->auth_rounds >= STUN_MAX_AUTH_ROUNDS)
+        {
+          detail = g_strdup_printf (_("The relay rejected the credentials (realm “%s”): check the username and password of the TURN server."),
+                                    realm);
+          cc_stun_check_finish_fail (self, CC_ERROR_AUTH_REQUIRED, detail);
+          return;
+        }
+      self->auth_rounds++;
+    }
+  else if (++self->nonce_retries > STUN_MAX_NONCE_RETRIES)
+    {
+      detail = g_strdup_printf (_("The relay answered 438 “stale nonce” %u times in a row."),
+                                self->nonce_retries);
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      return;
+    }
+
+  g_free (self->realm);
+  self->realm = g_steal_pointer (&realm);
+  self->challenge_len = MIN (stun_message_length (msg), sizeof self->challenge);
+  memcpy (self->challenge, msg->buffer, self->challenge_len);
+
+  self->request_len = stun_usage_turn_create (&self->agent, &request, self->request, sizeof self->request,
+                                              msg, STUN_USAGE_TURN_REQUEST_PORT_NORMAL, -1, -1,
+                                              (uint8_t *) self->username, strlen (self->username),
+                                              (uint8_t *) self->credential, strlen (self->credential),
+                                              STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
+  if (self->request_len == 0)
+    {
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
+                                 _("The relay’s realm and nonce do not fit in a TURN request."));
+      return;
+    }
+  cc_stun_check_new_transaction (self);
 }
 
 static void
@@ -450,24 +749,30 @@ cc_stun_check_allocate_reply (CcStunCheck *self,
   socklen_t relay_len = sizeof relay, mapped_len = sizeof mapped, alternate_len = sizeof alternate;
   uint32_t bandwidth = 0, lifetime = 0;
   g_autofree char *detail = NULL;
+  g_autofree char *reason = NULL;
   double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
   int code = 0;
 
-  switch (stun_usage_turn_process (msg, &relay, &relay_len, &mapped, &mapped_len,
-                                   &alternate, &alternate_len, &bandwidth, &lifetime,
+  switch (stun_usage_turn_process (msg, (struct sockaddr *) &relay, &relay_len,
+                                   (struct sockaddr *) &mapped, &mapped_len,
+                                   (struct sockaddr *) &alternate, &alternate_len,
+                                   &bandwidth, &lifetime,
                                    STUN_USAGE_TURN_COMPATIBILITY_RFC5766))
     {
     case STUN_USAGE_TURN_RETURN_RELAY_SUCCESS:
     case STUN_USAGE_TURN_RETURN_MAPPED_SUCCESS:
+      g_free (self->relayed);
       self->relayed = sockaddr_to_string (&relay, relay_len);
       cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
-      detail = g_strdup_printf (_("The relay allocated %s over %s port %u (and it was released again)."),
-                                self->relayed, path_words (self), self->port);
-      cc_stun_check_release (self, msg);
+      detail = g_strdup_printf (_("The relay at %s:%u gave this device the relayed address %s over %s in %.0f ms (released again at once)."),
+                                cc_check_get_address (CC_CHECK (self)), self->port,
+                                self->relayed, path_words (self), rtt);
+      cc_stun_check_release (self);
       cc_stun_check_finish_pass (self, detail);
       return;
 
     case STUN_USAGE_TURN_RETURN_ALTERNATE_SERVER:
+      cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
       detail = g_strdup_printf (_("The relay answered over %s port %u and redirects to another server."),
                                 path_words (self), self->port);
       cc_stun_check_finish_pass (self, detail);
@@ -478,72 +783,29 @@ cc_stun_check_allocate_reply (CcStunCheck *self,
 
     case STUN_USAGE_TURN_RETURN_INVALID:
     default:
-      self->got_garbage = TRUE;
+      /* STUN, but not an answer to our Allocate: keep waiting. */
       return;
     }
 
-  stun_message_find_error (msg, &code);
+  if (stun_message_find_error (msg, &code) != STUN_MESSAGE_RETURN_SUCCESS)
+    {
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
+                                 _("The relay answered with an error that has no error code."));
+      return;
+    }
 
   if (code == STUN_ERROR_UNAUTHORIZED || code == STUN_ERROR_STALE_NONCE)
     {
-      g_autofree char *realm = find_string_attribute (msg, STUN_ATTRIBUTE_REALM);
-      g_autofree char *nonce = find_string_attribute (msg, STUN_ATTRIBUTE_NONCE);
-      StunMessage request;
-
-      if (realm == NULL || nonce == NULL)
-        {
-          detail = g_strdup_printf (_("The relay answered %d without the REALM and NONCE a TURN server sends."), code);
-          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
-          return;
-        }
-
-      if (self->credential == NULL)
-        {
-          cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
-          detail = g_strdup_printf (_("The relay answered over %s port %u in %.0f ms and asked for credentials (realm “%s”): the TURN service is reachable."),
-                                    path_words (self), self->port, rtt, realm);
-          cc_stun_check_finish_pass (self, detail);
-          return;
-        }
-
-      if (code == STUN_ERROR_UNAUTHORIZED && self->auth_rounds >= 1)
-        {
-          cc_stun_check_finish_fail (self, CC_ERROR_AUTH_REQUIRED,
-                                     _("The relay rejected the credentials (401 again): check the ICE servers file."));
-          return;
-        }
-
-      if (code == STUN_ERROR_STALE_NONCE && ++self->nonce_retries > STUN_MAX_NONCE_RETRIES)
-        {
-          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
-                                     _("The relay keeps answering “stale nonce” (438)."));
-          return;
-        }
-
-      if (code == STUN_ERROR_UNAUTHORIZED)
-        self->auth_rounds++;
-
-      self->request_len = stun_usage_turn_create (&self->agent, &request, self->request, sizeof self->request,
-                                                  msg, STUN_USAGE_TURN_REQUEST_PORT_NORMAL, -1, -1,
-                                                  (uint8_t *) self->username, strlen (self->username),
-                                                  (uint8_t *) self->credential, strlen (self->credential),
-                                                  STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
-      if (self->request_len == 0)
-        {
-          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
-                                     _("Could not build the authenticated TURN request."));
-          return;
-        }
-      cc_stun_check_new_transaction (self);
+      cc_stun_check_allocate_challenge (self, msg, code, rtt);
       return;
     }
 
-  detail = g_strdup_printf (_("The relay answered with error %d."), code);
-  cc_stun_check_finish_fail (self, code == STUN_ERROR_FORBIDDEN || code == STUN_ERROR_WRONG_CREDENTIALS
-                                   ? CC_ERROR_AUTH_REQUIRED : CC_ERROR_PROTOCOL_ERROR, detail);
+  reason = find_error_reason (msg);
+  detail = g_strdup_printf (_("The relay refused the allocation with error %d “%s”."), code, reason);
+  cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
 }
 
-/* One whole message from the server (a datagram, or a piece of the stream). */
+/* One whole datagram, or one message split off the stream. */
 static void
 cc_stun_check_handle (CcStunCheck  *self,
                       const guint8 *data,
@@ -557,31 +819,30 @@ cc_stun_check_handle (CcStunCheck  *self,
     return;
 
   valid_len = stun_message_validate_buffer_length (data, len, TRUE);
-  if (valid_len <= 0 || (gsize) valid_len != len || len > sizeof copy)
+  if (valid_len <= 0 || (gsize) valid_len != len || len > sizeof copy ||
+      GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + STUN_COOKIE_POS)) != STUN_MAGIC_COOKIE)
     {
       self->got_garbage = TRUE;
       return;
     }
+
+  /* Work on a copy: libnice's message points into the buffer, and the next
+   * read reuses it. */
+  memcpy (copy, data, len);
 
   if (self->mode == CC_STUN_MODE_BURST)
     {
-      cc_stun_check_burst_reply (self, data, len);
+      cc_stun_check_burst_reply (self, copy, len);
       return;
     }
 
-  /* The request buffer is reused for the next request: work on a copy. */
-  memcpy (copy, data, len);
+  /* Unmatched transaction ids (a late answer to a retransmission) and bad
+   * integrity are ignored. */
   if (stun_agent_validate (&self->agent, &msg, copy, len, NULL, NULL) != STUN_VALIDATION_SUCCESS)
-    {
-      self->got_garbage = TRUE;
-      return;
-    }
+    return;
 
-  if (self->retransmit != NULL)
-    {
-      g_source_destroy (self->retransmit);
-      g_clear_pointer (&self->retransmit, g_source_unref);
-    }
+  self->got_stun = TRUE;
+  clear_source (&self->retransmit);
 
   if (self->mode == CC_STUN_MODE_BINDING)
     cc_stun_check_binding_reply (self, &msg);
@@ -601,36 +862,34 @@ cc_stun_check_write_cb (GObject      *object,
   g_autoptr(CcStunCheck) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->writing = FALSE;
+  self->stream_ops--;
+  g_clear_pointer (&self->writing, g_bytes_unref);
+
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
     {
       if (!cc_check_is_done (CC_CHECK (self)))
         cc_stun_check_finish_error (self, error);
-      else
-        cc_stun_check_close_stream (self);
-      return;
     }
+  else
+    cc_stun_check_write_next (self);
 
-  cc_stun_check_write_next (self);
+  cc_stun_check_close_stream (self);
 }
 
 static void
 cc_stun_check_write_next (CcStunCheck *self)
 {
-  GBytes *bytes;
-
-  if (self->writing || self->stream == NULL || cc_check_is_done (CC_CHECK (self)))
+  if (self->writing != NULL || self->stream == NULL || cc_check_is_done (CC_CHECK (self)))
     return;
 
-  bytes = g_queue_pop_head (&self->outq);
-  if (bytes == NULL)
+  self->writing = g_queue_pop_head (&self->outq);
+  if (self->writing == NULL)
     return;
 
-  self->writing = TRUE;
-  /* The GBytes stays alive with the task through its user data. */
-  g_object_set_data_full (G_OBJECT (self), "cc-writing", bytes, (GDestroyNotify) g_bytes_unref);
+  self->stream_ops++;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
-                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   g_bytes_get_data (self->writing, NULL),
+                                   g_bytes_get_size (self->writing),
                                    G_PRIORITY_DEFAULT, self->cancellable,
                                    cc_stun_check_write_cb, g_object_ref (self));
 }
@@ -642,6 +901,9 @@ cc_stun_check_send_bytes (CcStunCheck  *self,
 {
   g_autoptr(GError) error = NULL;
 
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
+
   if (self->transport != CC_TRANSPORT_UDP)
     {
       g_queue_push_tail (&self->outq, g_bytes_new (data, len));
@@ -652,7 +914,8 @@ cc_stun_check_send_bytes (CcStunCheck  *self,
   if (g_socket_send (self->socket, (const char *) data, len, NULL, &error) < 0 &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     {
-      /* An ICMP error from an earlier datagram surfaces on the next send. */
+      /* An ICMP error from an earlier datagram can surface on this send. A
+       * burst that already has answers just counts the rest as lost. */
       if (self->mode != CC_STUN_MODE_BURST || self->received == 0)
         cc_stun_check_finish_error (self, error);
     }
@@ -663,10 +926,10 @@ cc_stun_check_udp_readable_cb (GSocket      *socket,
                                GIOCondition  condition,
                                gpointer      user_data)
 {
-  CcStunCheck *self = user_data;
+  g_autoptr(CcStunCheck) self = g_object_ref (user_data);
   guint8 buffer[STUN_BUFFER_SIZE + 1];
 
-  g_object_ref (self);
+  /* Drain what is there, but let other sources run between bursts. */
   for (guint i = 0; i < 64 && !cc_check_is_done (CC_CHECK (self)); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -674,6 +937,7 @@ cc_stun_check_udp_readable_cb (GSocket      *socket,
 
       if (n < 0)
         {
+          /* ICMP port unreachable is G_IO_ERROR_CONNECTION_REFUSED here. */
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) &&
               (self->mode != CC_STUN_MODE_BURST || self->received == 0))
             cc_stun_check_finish_error (self, error);
@@ -682,7 +946,6 @@ cc_stun_check_udp_readable_cb (GSocket      *socket,
 
       cc_stun_check_handle (self, buffer, n);
     }
-  g_object_unref (self);
 
   return G_SOURCE_CONTINUE;
 }
@@ -698,7 +961,9 @@ cc_stun_check_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gssize n;
 
+  self->stream_ops--;
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+
   if (cc_check_is_done (CC_CHECK (self)))
     {
       cc_stun_check_close_stream (self);
@@ -727,10 +992,16 @@ cc_stun_check_read_cb (GObject      *object,
     {
       int len = stun_message_validate_buffer_length (self->inbuf->data, self->inbuf->len, TRUE);
 
-      if (len == STUN_MESSAGE_BUFFER_INVALID)
+      /* Not a STUN header where one must start (or not RFC 5389's cookie):
+       * whatever answers is not a STUN server. */
+      if (len == STUN_MESSAGE_BUFFER_INVALID ||
+          (self->inbuf->len >= STUN_COOKIE_POS + 4 &&
+           GUINT32_FROM_BE (*(guint32 *) (gpointer) (self->inbuf->data + STUN_COOKIE_POS)) != STUN_MAGIC_COOKIE))
         {
-          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
-                                     _("Something answers on this port, but not with STUN: probably a filter or another service."));
+          g_autofree char *detail =
+            g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),
+                             path_words (self), self->port);
+          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
           return;
         }
       if (len == STUN_MESSAGE_BUFFER_INCOMPLETE || (guint) len > self->inbuf->len)
@@ -739,6 +1010,9 @@ cc_stun_check_read_cb (GObject      *object,
       cc_stun_check_handle (self, self->inbuf->data, len);
       g_byte_array_remove_range (self->inbuf, 0, len);
     }
+
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
 
   if (self->inbuf->len > STREAM_MAX_PENDING)
     {
@@ -756,6 +1030,7 @@ cc_stun_check_read (CcStunCheck *self)
   if (cc_check_is_done (CC_CHECK (self)))
     return;
 
+  self->stream_ops++;
   g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
                              self->readbuf, sizeof self->readbuf, G_PRIORITY_DEFAULT,
                              self->cancellable, cc_stun_check_read_cb, g_object_ref (self));
@@ -792,10 +1067,7 @@ cc_stun_check_begin (CcStunCheck *self)
 
     case CC_STUN_MODE_BURST:
     default:
-      self->burst_timer = g_timeout_source_new (self->burst_interval_ms);
-      g_source_set_callback (self->burst_timer, cc_stun_check_burst_tick_cb, self, NULL);
-      g_source_attach (self->burst_timer, g_main_context_get_thread_default ());
-      cc_stun_check_burst_tick_cb (self);
+      cc_stun_check_burst_begin (self);
       break;
     }
 }
@@ -824,6 +1096,9 @@ cc_stun_check_handshake_cb (GObject      *object,
 {
   g_autoptr(CcStunCheck) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *issuer = NULL;
+
+  self->stream_ops--;
 
   if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (object), result, &error))
     {
@@ -833,13 +1108,15 @@ cc_stun_check_handshake_cb (GObject      *object,
       return;
     }
 
-  if (!cc_check_is_done (CC_CHECK (self)))
+  if (cc_check_is_done (CC_CHECK (self)))
     {
-      g_autofree char *issuer = cc_tls_issuer_name (g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (object)));
-
-      cc_check_set_tls_issuer (CC_CHECK (self), issuer);
-      cc_stun_check_begin (self);
+      cc_stun_check_close_stream (self);
+      return;
     }
+
+  issuer = cc_tls_issuer_name (g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (object)));
+  cc_check_set_tls_issuer (CC_CHECK (self), issuer);
+  cc_stun_check_begin (self);
 }
 
 static void
@@ -850,7 +1127,9 @@ cc_stun_check_connect_cb (GObject      *object,
   g_autoptr(CcStunCheck) self = user_data;
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GSocketConnectable) identity = NULL;
   g_autoptr(GError) error = NULL;
+  GTlsDatabase *database;
 
   connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
   if (cc_check_is_done (CC_CHECK (self)))
@@ -865,6 +1144,7 @@ cc_stun_check_connect_cb (GObject      *object,
   if (G_IS_INET_SOCKET_ADDRESS (remote))
     {
       g_autofree char *address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+
       cc_check_set_address (CC_CHECK (self), address);
     }
 
@@ -875,24 +1155,24 @@ cc_stun_check_connect_cb (GObject      *object,
       return;
     }
 
-  {
-    g_autoptr(GSocketConnectable) identity = g_network_address_new (self->host, self->port);
-    GTlsDatabase *database = cc_check_get_tls_database (CC_CHECK (self));
+  identity = g_network_address_new (self->host, self->port);
+  self->stream = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
+  if (self->stream == NULL)
+    {
+      cc_stun_check_finish_error (self, error);
+      return;
+    }
 
-    self->stream = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
-    if (self->stream == NULL)
-      {
-        cc_stun_check_finish_error (self, error);
-        return;
-      }
-    if (database != NULL)
-      g_tls_connection_set_database (G_TLS_CONNECTION (self->stream), database);
-    g_signal_connect (self->stream, "accept-certificate",
-                      G_CALLBACK (cc_stun_check_accept_certificate_cb), self);
-    g_tls_connection_handshake_async (G_TLS_CONNECTION (self->stream), G_PRIORITY_DEFAULT,
-                                      self->cancellable, cc_stun_check_handshake_cb,
-                                      g_object_ref (self));
-  }
+  database = cc_check_get_tls_database (CC_CHECK (self));
+  if (database != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (self->stream), database);
+  g_signal_connect (self->stream, "accept-certificate",
+                    G_CALLBACK (cc_stun_check_accept_certificate_cb), self);
+
+  self->stream_ops++;
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (self->stream), G_PRIORITY_DEFAULT,
+                                    self->cancellable, cc_stun_check_handshake_cb,
+                                    g_object_ref (self));
 }
 
 static void
@@ -919,6 +1199,7 @@ cc_stun_check_resolve_cb (GObject      *object,
       return;
     }
 
+  /* IPv4 first: it is what most networks (and firewall rules) handle. */
   for (GList *l = addresses; l != NULL && chosen == NULL; l = l->next)
     if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
       chosen = l->data;
@@ -933,16 +1214,24 @@ cc_stun_check_resolve_cb (GObject      *object,
                                G_SOCKET_PROTOCOL_UDP, &error);
   g_resolver_free_addresses (addresses);
 
-  if (self->socket == NULL || !g_socket_connect (self->socket, server, NULL, &error))
+  if (self->socket == NULL)
     {
       cc_stun_check_finish_error (self, error);
       return;
     }
 
+  /* Connected, so the kernel filters other senders and reports ICMP errors. */
   g_socket_set_blocking (self->socket, FALSE);
+  if (!g_socket_connect (self->socket, server, NULL, &error))
+    {
+      cc_stun_check_finish_error (self, error);
+      return;
+    }
+
   self->socket_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
   g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_check_udp_readable_cb,
                          self, NULL);
+  g_source_set_name (self->socket_source, "[connection-check] STUN socket");
   g_source_attach (self->socket_source, g_main_context_get_thread_default ());
 
   cc_stun_check_begin (self);
@@ -955,6 +1244,7 @@ cc_stun_check_start (CcCheck      *check,
   CcStunCheck *self = CC_STUN_CHECK (check);
 
   g_set_object (&self->cancellable, cancellable);
+  self->started_us = g_get_monotonic_time ();
 
   if (self->transport == CC_TRANSPORT_UDP)
     {
@@ -965,6 +1255,8 @@ cc_stun_check_start (CcCheck      *check,
     }
   else
     {
+      /* Through the HTTP proxy a browser would use, as WebRTC does for TURN
+       * over TCP and TLS. */
       g_autoptr(GSocketClient) client = cc_tcp_check_new_client (check);
       g_autofree char *uri = cc_tcp_check_proxy_uri (self->host, self->port);
 
@@ -978,6 +1270,7 @@ cc_stun_check_timed_out (CcCheck *check)
 {
   CcStunCheck *self = CC_STUN_CHECK (check);
   g_autofree char *detail = NULL;
+  guint sent = MAX (self->sends, self->slots->len);
 
   if (self->mode == CC_STUN_MODE_BURST && self->received > 0)
     {
@@ -985,7 +1278,8 @@ cc_stun_check_timed_out (CcCheck *check)
       return;
     }
 
-  if (self->got_garbage)
+  /* Bytes came back, but never a STUN message. */
+  if ((self->got_garbage || self->inbuf->len > 0) && !self->got_stun)
     {
       detail = g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),
                                 path_words (self), self->port);
@@ -993,9 +1287,10 @@ cc_stun_check_timed_out (CcCheck *check)
       return;
     }
 
-  if (self->sends > 0 || self->slots->len > 0)
-    detail = g_strdup_printf (_("%u requests over %s port %u got no answer."),
-                              MAX (self->sends, self->slots->len), path_words (self), self->port);
+  if (sent > 0)
+    detail = g_strdup_printf (ngettext ("%u request over %s port %u got no answer.",
+                                        "%u requests over %s port %u got no answer.", sent),
+                              sent, path_words (self), self->port);
   else
     detail = g_strdup_printf (_("No connection over %s port %u before the time limit."),
                               path_words (self), self->port);
@@ -1007,18 +1302,13 @@ cc_stun_check_dispose (GObject *object)
 {
   CcStunCheck *self = CC_STUN_CHECK (object);
 
+  self->stopped = FALSE;
   cc_stun_check_stop (self);
-  if (self->stream != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->stream, self);
-      g_io_stream_close (self->stream, NULL, NULL);
-      g_clear_object (&self->stream);
-    }
-  if (self->socket != NULL)
-    g_socket_close (self->socket, NULL);
-  g_clear_object (&self->socket);
+  /* Every stream operation holds a reference, so none is under way here. */
+  g_assert (self->stream == NULL);
+  g_clear_pointer (&self->release, g_bytes_unref);
+  g_clear_pointer (&self->writing, g_bytes_unref);
   g_clear_object (&self->cancellable);
-  g_queue_clear_full (&self->outq, (GDestroyNotify) g_bytes_unref);
 
   G_OBJECT_CLASS (cc_stun_check_parent_class)->dispose (object);
 }
@@ -1035,7 +1325,10 @@ cc_stun_check_finalize (GObject *object)
       memset (self->credential, 0, strlen (self->credential));
       g_free (self->credential);
     }
+  /* The agent keeps the long-term key (an MD5 of the password) per transaction. */
+  memset (&self->agent, 0, sizeof self->agent);
   memset (self->request, 0, sizeof self->request);
+  g_free (self->realm);
   g_free (self->relayed);
   g_byte_array_unref (self->inbuf);
   g_ptr_array_unref (self->agents);
@@ -1068,6 +1361,10 @@ cc_stun_check_init (CcStunCheck *self)
   self->burst_interval_ms = 10;
   self->rto_ms = STUN_RTO_INITIAL_MS;
   g_queue_init (&self->outq);
+
+  /* However the check ends (also by the deadline or a cancelled run, which
+   * the base class settles without us), stop everything at once. */
+  g_signal_connect (self, "notify::status", G_CALLBACK (cc_stun_check_status_cb), NULL);
 }
 
 CcCheck *
@@ -1076,12 +1373,19 @@ cc_stun_check_new (CcStunMode   mode,
                    const char  *host,
                    guint16      port)
 {
+  static const char * const kinds[] = {
+    [CC_STUN_MODE_BINDING] = "stun-binding",
+    [CC_STUN_MODE_ALLOCATE] = "turn-allocate",
+    [CC_STUN_MODE_BURST] = "media-burst",
+  };
   CcStunCheck *self;
   g_autofree char *target = NULL;
-  static const char * const kinds[] = { "stun-binding", "turn-allocate", "media-burst" };
 
   g_return_val_if_fail (host != NULL, NULL);
   g_return_val_if_fail (mode <= CC_STUN_MODE_BURST, NULL);
+  g_return_val_if_fail (transport == CC_TRANSPORT_UDP ||
+                        transport == CC_TRANSPORT_TCP ||
+                        transport == CC_TRANSPORT_TLS, NULL);
 
   self = g_object_new (CC_TYPE_STUN_CHECK, NULL);
   self->mode = mode;
@@ -1104,6 +1408,7 @@ cc_stun_check_set_credentials (CcStunCheck *self,
                                const char  *credential)
 {
   g_return_if_fail (CC_IS_STUN_CHECK (self));
+  g_return_if_fail (cc_check_get_status (CC_CHECK (self)) == CC_STATUS_PENDING);
 
   g_free (self->username);
   self->username = g_strdup (username);
@@ -1129,5 +1434,6 @@ const char *
 cc_stun_check_get_relayed_address (CcStunCheck *self)
 {
   g_return_val_if_fail (CC_IS_STUN_CHECK (self), NULL);
+
   return self->relayed;
 }

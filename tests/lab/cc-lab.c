@@ -1,118 +1,144 @@
-/* cc-lab.c: see cc-lab.h. Real servers for the tests, on 127.0.0.1 only.
+/* cc-lab.c: the test lab of cc-lab.h — real servers on 127.0.0.1 only.
+ *
+ * Certificates come from the openssl command (two CAs: the lab's, which tests
+ * trust through ca.pem, and an "inspection" CA nobody trusts), the HTTPS and
+ * WebSocket servers are SoupServers, the raw ports are GSocketService/GSocket,
+ * and TURN is a real coturn child process. Everything runs on the thread-default
+ * main context of the caller of cc_lab_new(); cc_lab_free() tears it all down
+ * without leaving a source behind that could fire later.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
-#include "cc-lab.h"
+#include "cc-lab-private.h"
 
-#define LAB_REALM          "lab.connection-check.test"
-#define LAB_USER           "lab-user"
-/* How long coturn may take to start listening. */
-#define LAB_START_LIMIT_US (10 * G_USEC_PER_SEC)
-/* Relay ports coturn may hand out: a small range is plenty for the tests. */
-#define LAB_RELAY_PORTS    200
+#define LAB_REALM              "lab.connection-check.test"
+#define LAB_USER               "lab-user"
+#define LAB_CA_NAME            "Connection Check Lab CA"
+#define LAB_INSPECTION_CA_NAME "Lab Inspection CA"
+/* Certificates live two days: long enough for any run, short enough to be
+ * obviously throwaway if one leaks out of the lab directory. */
+#define LAB_CERT_DAYS          "2"
+/* How long coturn may take to answer on all its listeners (it needs ~50 ms). */
+#define LAB_START_LIMIT_US     (5 * G_USEC_PER_SEC)
+#define LAB_START_POLL_US      (50 * 1000)
+/* How long one UDP readiness probe waits for coturn's Binding response. */
+#define LAB_PROBE_WAIT_US      (100 * 1000)
+/* How long coturn may take to exit after SIGTERM before it gets SIGKILL. */
+#define LAB_STOP_LIMIT_US      (3 * G_USEC_PER_SEC)
+#define LAB_STOP_POLL_US       (10 * 1000)
+/* Relay ports coturn may hand out: 200 is plenty for the tests. They are taken
+ * above Linux's default ephemeral range (ip_local_port_range 32768–60999), so no
+ * port the kernel hands out for bind(0) — the lab's own servers and the closed
+ * ports included — can ever be a relay port too. */
+#define LAB_RELAY_PORTS        200
+#define LAB_RELAY_FIRST        61000
+#define LAB_RELAY_LAST         65535
 /* When the /cut WebSocket is closed by the server. */
-#define LAB_CUT_AFTER_MS   1000
+#define LAB_CUT_AFTER_MS       1000
+/* What the garbage servers send: enough for any parser to choke on. */
+#define LAB_GARBAGE_TCP_BYTES  64
+#define LAB_GARBAGE_UDP_BYTES  24
+/* A STUN header (RFC 8489 §5) is 20 bytes; its magic cookie. */
+#define STUN_HEADER_BYTES      20
+#define STUN_MAGIC_COOKIE      0x2112A442
+/* Lines of coturn's log shown when it does not come up. */
+#define LAB_LOG_TAIL_LINES     20
+
+/* The openssl configuration for both CAs and both server certificates: our own,
+ * so the system's openssl.cnf (or $OPENSSL_CONF) cannot change the extensions. */
+static const char openssl_config[] =
+  "[req]\n"
+  "distinguished_name = lab_dn\n"
+  "prompt = no\n"
+  "[lab_dn]\n"
+  "CN = Connection Check Lab\n"
+  "[lab_ca]\n"
+  "basicConstraints = critical,CA:TRUE\n"
+  "keyUsage = critical,keyCertSign,cRLSign\n"
+  "subjectKeyIdentifier = hash\n"
+  "[lab_server]\n"
+  "basicConstraints = critical,CA:FALSE\n"
+  "keyUsage = critical,digitalSignature\n"
+  "extendedKeyUsage = serverAuth\n"
+  "subjectAltName = DNS:localhost,IP:127.0.0.1\n"
+  "subjectKeyIdentifier = hash\n"
+  "authorityKeyIdentifier = keyid,issuer\n";
+
+/* Engine.IO v4's open packet, as Whereby's signaling server sends it first. */
+static const char engine_io_open[] =
+  "0{\"sid\":\"lab-session\",\"upgrades\":[],\"pingInterval\":25000,"
+  "\"pingTimeout\":20000,\"maxPayload\":1000000}";
 
 struct _CcLab
 {
   char           *dir;
   char           *ca_file;
   char           *password;
+  char           *coturn_log;
   GHashTable     *ports;           /* name → port */
+  guint16         relay_min;
+  GMainContext   *context;
 
   SoupServer     *https;
   SoupServer     *https_untrusted;
+  GPtrArray      *websockets;      /* SoupWebsocketConnection, until "closed" */
+  GPtrArray      *cuts;            /* GSource of pending /cut closes */
+
   GSocketService *silent_tcp;
   GSocketService *garbage_tcp;
-  GPtrArray      *held;            /* connections kept open, websockets */
+  GPtrArray      *held;            /* GIOStream the raw TCP servers keep open */
+
   GSocket        *silent_udp;
   GSocket        *garbage_udp;
   GSource        *silent_source;
   GSource        *garbage_source;
-  GPtrArray      *timeouts;        /* GSource of pending /cut closes */
+
   GSubprocess    *coturn;
 };
 
-static gboolean
-run_openssl (CcLab       *lab,
-             GError     **error,
-             ...)
+typedef struct
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  int status = 0;
-  const char *arg;
-  va_list args;
+  CcLab                   *lab;
+  SoupWebsocketConnection *conn;
+} CutData;
 
-  g_ptr_array_add (argv, (gpointer) "openssl");
-  va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+/* ---- helpers ---- */
 
-  if (!g_spawn_sync (lab->dir, (char **) argv->pdata, NULL,
-                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, &status, error))
-    return FALSE;
+static GSocketAddress *
+loopback_address (guint16 port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
 
-  if (!g_spawn_check_wait_status (status, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "openssl %s failed: %s",
-                   (char *) argv->pdata[1], err);
-      return FALSE;
-    }
-
-  return TRUE;
+  return g_inet_socket_address_new (loopback, port);
 }
 
-/* A CA (name.pem, name.key) and a server certificate it signs (server-name.pem/.key)
- * for localhost and 127.0.0.1. EC keys: generating them is instant. */
-static gboolean
-make_ca_and_server (CcLab       *lab,
-                    const char  *name,
-                    const char  *ca_subject,
-                    GError     **error)
+static GSocket *
+new_socket (GSocketType   type,
+            GError      **error)
 {
-  g_autofree char *ca_pem = g_strdup_printf ("%s.pem", name);
-  g_autofree char *ca_key = g_strdup_printf ("%s.key", name);
-  g_autofree char *srv_pem = g_strdup_printf ("server-%s.pem", name);
-  g_autofree char *srv_key = g_strdup_printf ("server-%s.key", name);
-  g_autofree char *srv_csr = g_strdup_printf ("server-%s.csr", name);
-  g_autofree char *ext = g_build_filename (lab->dir, "server.ext", NULL);
-
-  if (!g_file_set_contents (ext,
-                            "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                            "basicConstraints=critical,CA:FALSE\n"
-                            "keyUsage=critical,digitalSignature\n"
-                            "extendedKeyUsage=serverAuth\n", -1, error))
-    return FALSE;
-
-  return run_openssl (lab, error, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                      "-nodes", "-keyout", ca_key, "-out", ca_pem, "-days", "2", "-subj", ca_subject,
-                      "-addext", "basicConstraints=critical,CA:TRUE",
-                      "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL) &&
-         run_openssl (lab, error, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                      "-nodes", "-keyout", srv_key, "-out", srv_csr, "-subj", "/CN=localhost", NULL) &&
-         run_openssl (lab, error, "x509", "-req", "-in", srv_csr, "-CA", ca_pem, "-CAkey", ca_key,
-                      "-CAcreateserial", "-out", srv_pem, "-days", "2", "-extfile", "server.ext", NULL);
+  return g_socket_new (G_SOCKET_FAMILY_IPV4, type,
+                       type == G_SOCKET_TYPE_STREAM ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP,
+                       error);
 }
 
-static GTlsCertificate *
-load_server_certificate (CcLab       *lab,
-                         const char  *name,
-                         GError     **error)
+static guint16
+socket_port (GSocket  *socket,
+             GError  **error)
 {
-  g_autofree char *pem = g_strdup_printf ("%s/server-%s.pem", lab->dir, name);
-  g_autofree char *key = g_strdup_printf ("%s/server-%s.key", lab->dir, name);
+  g_autoptr(GSocketAddress) bound = g_socket_get_local_address (socket, error);
 
-  return g_tls_certificate_new_from_files (pem, key, error);
+  if (bound == NULL)
+    return 0;
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static void
@@ -123,45 +149,181 @@ set_port (CcLab      *lab,
   g_hash_table_insert (lab->ports, g_strdup (name), GUINT_TO_POINTER (port));
 }
 
-/* Binds to port 0 to learn a free port, then lets it go. With @both, the port is
- * free for TCP and UDP at once (as coturn needs). */
-static guint16
-free_port (gboolean   both,
-           GSocketType type)
+static gboolean
+port_is_taken (CcLab   *lab,
+               guint16  port)
 {
+  GHashTableIter iter;
+  gpointer value;
+
+  if (lab->relay_min != 0 && port >= lab->relay_min && port < lab->relay_min + LAB_RELAY_PORTS)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, lab->ports);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (GPOINTER_TO_UINT (value) == port)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A port that was free a moment ago: bound on 127.0.0.1 with port 0, read back,
+ * released. With @tcp_and_udp it was free for both at once (coturn listens on
+ * both). Ports the lab already uses are skipped; the sockets stay bound until the
+ * search ends so the kernel cannot offer the same rejected port twice. */
+static guint16
+find_free_port (CcLab        *lab,
+                GSocketType   type,
+                gboolean      tcp_and_udp,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  GSocketType other = type == G_SOCKET_TYPE_STREAM ? G_SOCKET_TYPE_DATAGRAM : G_SOCKET_TYPE_STREAM;
+
   for (guint attempt = 0; attempt < 50; attempt++)
     {
-      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-      g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-      g_autoptr(GSocket) first = NULL;
+      g_autoptr(GSocketAddress) any = loopback_address (0);
+      g_autoptr(GSocketAddress) same = NULL;
+      g_autoptr(GSocket) first = new_socket (type, error);
       g_autoptr(GSocket) second = NULL;
-      g_autoptr(GSocketAddress) bound = NULL;
-      g_autoptr(GSocketAddress) again = NULL;
       guint16 port;
 
-      first = g_socket_new (G_SOCKET_FAMILY_IPV4, type,
-                            type == G_SOCKET_TYPE_STREAM ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP, NULL);
-      if (first == NULL || !g_socket_bind (first, any, FALSE, NULL))
+      if (first == NULL || !g_socket_bind (first, any, FALSE, error))
+        return 0;
+      port = socket_port (first, error);
+      if (port == 0)
+        return 0;
+      g_ptr_array_add (held, g_steal_pointer (&first));
+
+      if (port_is_taken (lab, port))
         continue;
-      bound = g_socket_get_local_address (first, NULL);
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
-      if (both)
+      if (tcp_and_udp)
         {
-          GSocketType other = type == G_SOCKET_TYPE_STREAM ? G_SOCKET_TYPE_DATAGRAM : G_SOCKET_TYPE_STREAM;
-
-          second = g_socket_new (G_SOCKET_FAMILY_IPV4, other,
-                                 other == G_SOCKET_TYPE_STREAM ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP, NULL);
-          again = g_inet_socket_address_new (loopback, port);
-          if (second == NULL || !g_socket_bind (second, again, FALSE, NULL))
+          second = new_socket (other, error);
+          if (second == NULL)
+            return 0;
+          same = loopback_address (port);
+          if (!g_socket_bind (second, same, FALSE, NULL))
             continue;
         }
 
       return port;
     }
 
-  g_error ("no free port on 127.0.0.1");
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                       "Found no free port on 127.0.0.1.");
   return 0;
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      /* Never follow a link out of the lab. */
+      if (!g_file_test (child, G_FILE_TEST_IS_SYMLINK) && g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_dir (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* ---- certificates ---- */
+
+static gboolean
+run_openssl (CcLab              *lab,
+             const char * const *args,
+             GError            **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_strv_builder_add (builder, "openssl");
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+
+  if (!g_spawn_sync (lab->dir, argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, error))
+    return FALSE;
+
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "openssl %s failed: %s",
+                   args[0], err != NULL ? g_strstrip (err) : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A CA (@ca.pem, @ca.key) named @ca_name, and a server certificate for localhost
+ * and 127.0.0.1 it signs (@server.pem, @server.key). EC P-256 keys: generating
+ * them is instant, where RSA would cost the tests a noticeable fraction of a second. */
+static gboolean
+make_ca_and_server (CcLab       *lab,
+                    const char  *ca,
+                    const char  *ca_name,
+                    const char  *server,
+                    GError     **error)
+{
+  g_autofree char *ca_pem = g_strconcat (ca, ".pem", NULL);
+  g_autofree char *ca_key = g_strconcat (ca, ".key", NULL);
+  g_autofree char *ca_subject = g_strconcat ("/CN=", ca_name, NULL);
+  g_autofree char *srv_pem = g_strconcat (server, ".pem", NULL);
+  g_autofree char *srv_key = g_strconcat (server, ".key", NULL);
+  g_autofree char *srv_csr = g_strconcat (server, ".csr", NULL);
+  g_autofree char *csr_path = g_build_filename (lab->dir, srv_csr, NULL);
+  g_autofree char *serial = g_strdup_printf ("0x%08x%08x", g_random_int (), g_random_int ());
+  const char * const make_ca[] = {
+    "req", "-config", "openssl.cnf", "-x509", "-extensions", "lab_ca",
+    "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", ca_key, "-out", ca_pem, "-days", LAB_CERT_DAYS, "-subj", ca_subject, NULL
+  };
+  const char * const make_request[] = {
+    "req", "-config", "openssl.cnf", "-new",
+    "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", srv_key, "-out", srv_csr, "-subj", "/CN=localhost", NULL
+  };
+  const char * const sign_request[] = {
+    "x509", "-req", "-in", srv_csr, "-CA", ca_pem, "-CAkey", ca_key, "-set_serial", serial,
+    "-days", LAB_CERT_DAYS, "-extfile", "openssl.cnf", "-extensions", "lab_server",
+    "-out", srv_pem, NULL
+  };
+  gboolean ok;
+
+  ok = run_openssl (lab, make_ca, error) &&
+       run_openssl (lab, make_request, error) &&
+       run_openssl (lab, sign_request, error);
+  g_unlink (csr_path);
+
+  return ok;
+}
+
+static gboolean
+make_certificates (CcLab   *lab,
+                   GError **error)
+{
+  g_autofree char *config = g_build_filename (lab->dir, "openssl.cnf", NULL);
+
+  if (!g_file_set_contents (config, openssl_config, -1, error))
+    return FALSE;
+
+  /* ca.pem is what tests trust; the inspection CA is deliberately not in it. */
+  return make_ca_and_server (lab, "ca", LAB_CA_NAME, "server", error) &&
+         make_ca_and_server (lab, "inspection-ca", LAB_INSPECTION_CA_NAME, "untrusted", error);
 }
 
 /* ---- HTTPS and WebSocket ---- */
@@ -179,6 +341,7 @@ root_cb (SoupServer        *server,
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
 }
 
+/* A plain handler, so an upgrade request here gets the 403 and never a 101. */
 static void
 forbidden_cb (SoupServer        *server,
               SoupServerMessage *msg,
@@ -197,14 +360,15 @@ websocket_closed_cb (SoupWebsocketConnection *conn,
                      CcLab                   *lab)
 {
   g_signal_handlers_disconnect_by_data (conn, lab);
-  g_ptr_array_remove (lab->held, conn);
+  /* Drops the lab's reference; whoever emits "closed" holds one meanwhile. */
+  g_ptr_array_remove (lab->websockets, conn);
 }
 
 static void
-hold_websocket (CcLab                   *lab,
+keep_websocket (CcLab                   *lab,
                 SoupWebsocketConnection *conn)
 {
-  g_ptr_array_add (lab->held, g_object_ref (conn));
+  g_ptr_array_add (lab->websockets, g_object_ref (conn));
   g_signal_connect (conn, "closed", G_CALLBACK (websocket_closed_cb), lab);
 }
 
@@ -212,7 +376,7 @@ static void
 engine_io_message_cb (SoupWebsocketConnection *conn,
                       int                      type,
                       GBytes                  *message,
-                      gpointer                 user_data)
+                      CcLab                   *lab)
 {
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
@@ -239,18 +403,16 @@ engine_io_cb (SoupServer              *server,
 {
   CcLab *lab = user_data;
 
-  hold_websocket (lab, conn);
+  keep_websocket (lab, conn);
   g_signal_connect (conn, "message", G_CALLBACK (engine_io_message_cb), lab);
-  soup_websocket_connection_send_text (conn,
-                                       "0{\"sid\":\"lab-session\",\"upgrades\":[],\"pingInterval\":25000,"
-                                       "\"pingTimeout\":20000,\"maxPayload\":1000000}");
+  soup_websocket_connection_send_text (conn, engine_io_open);
 }
 
 static void
 echo_message_cb (SoupWebsocketConnection *conn,
                  int                      type,
                  GBytes                  *message,
-                 gpointer                 user_data)
+                 CcLab                   *lab)
 {
   soup_websocket_connection_send_message (conn, type, message);
 }
@@ -264,25 +426,20 @@ echo_cb (SoupServer              *server,
 {
   CcLab *lab = user_data;
 
-  hold_websocket (lab, conn);
+  keep_websocket (lab, conn);
   g_signal_connect (conn, "message", G_CALLBACK (echo_message_cb), lab);
 }
 
-typedef struct
-{
-  CcLab                   *lab;
-  SoupWebsocketConnection *conn;
-  GSource                 *source;
-} CutData;
-
 static gboolean
-cut_cb (gpointer user_data)
+cut_timeout_cb (gpointer user_data)
 {
   CutData *data = user_data;
 
   if (soup_websocket_connection_get_state (data->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (data->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "cut by the lab");
-  g_ptr_array_remove (data->lab->timeouts, data->source);
+
+  /* The context holds the source while it dispatches; this drops the lab's ref. */
+  g_ptr_array_remove (data->lab->cuts, g_main_current_source ());
   return G_SOURCE_REMOVE;
 }
 
@@ -296,45 +453,47 @@ cut_data_free (gpointer user_data)
 }
 
 static void
-cut_ws_cb (SoupServer              *server,
-           SoupServerMessage       *msg,
-           const char              *path,
-           SoupWebsocketConnection *conn,
-           gpointer                 user_data)
+cut_cb (SoupServer              *server,
+        SoupServerMessage       *msg,
+        const char              *path,
+        SoupWebsocketConnection *conn,
+        gpointer                 user_data)
 {
   CcLab *lab = user_data;
   CutData *data = g_new0 (CutData, 1);
+  GSource *source = g_timeout_source_new (LAB_CUT_AFTER_MS);
 
-  hold_websocket (lab, conn);
+  keep_websocket (lab, conn);
   data->lab = lab;
   data->conn = g_object_ref (conn);
-  data->source = g_timeout_source_new (LAB_CUT_AFTER_MS);
-  g_source_set_callback (data->source, cut_cb, data, cut_data_free);
-  g_source_attach (data->source, g_main_context_get_thread_default ());
-  g_ptr_array_add (lab->timeouts, data->source);
+  g_source_set_callback (source, cut_timeout_cb, data, cut_data_free);
+  g_source_set_name (source, "[cc-lab] /cut");
+  g_source_attach (source, lab->context);
+  g_ptr_array_add (lab->cuts, source);
 }
 
 static SoupServer *
 start_https (CcLab       *lab,
-             const char  *cert_name,
+             const char  *cert,
              const char  *port_name,
              GError     **error)
 {
-  g_autoptr(GTlsCertificate) cert = load_server_certificate (lab, cert_name, error);
+  g_autofree char *pem = g_strdup_printf ("%s/%s.pem", lab->dir, cert);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", lab->dir, cert);
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (pem, key, error);
+  g_autoptr(GSocketAddress) address = loopback_address (0);
   g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   GSList *uris;
 
-  if (cert == NULL)
+  if (certificate == NULL)
     return NULL;
 
-  server = soup_server_new ("tls-certificate", cert, NULL);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_handler (server, NULL, root_cb, lab, NULL);
   soup_server_add_handler (server, "/forbidden", forbidden_cb, lab, NULL);
   soup_server_add_websocket_handler (server, "/engine.io", NULL, NULL, engine_io_cb, lab, NULL);
   soup_server_add_websocket_handler (server, "/echo", NULL, NULL, echo_cb, lab, NULL);
-  soup_server_add_websocket_handler (server, "/cut", NULL, NULL, cut_ws_cb, lab, NULL);
+  soup_server_add_websocket_handler (server, "/cut", NULL, NULL, cut_cb, lab, NULL);
 
   if (!soup_server_listen (server, address, SOUP_SERVER_LISTEN_HTTPS, error))
     return NULL;
@@ -349,14 +508,23 @@ start_https (CcLab       *lab,
 
 /* ---- raw TCP and UDP ---- */
 
+/* Bytes no protocol the app speaks can take for its own: 0xFF is not a TLS record
+ * type, not a STUN/TURN message (whose first two bits are zero) and not HTTP. */
+static void
+fill_garbage (guint8 *buffer,
+              gsize   len)
+{
+  buffer[0] = 0xff;
+  for (gsize i = 1; i < len; i++)
+    buffer[i] = (guint8) g_random_int ();
+}
+
 static gboolean
 silent_incoming_cb (GSocketService    *service,
                     GSocketConnection *connection,
-                    GObject           *source,
-                    gpointer           user_data)
+                    GObject           *source_object,
+                    CcLab             *lab)
 {
-  CcLab *lab = user_data;
-
   g_ptr_array_add (lab->held, g_object_ref (connection));
   return TRUE;
 }
@@ -364,16 +532,13 @@ silent_incoming_cb (GSocketService    *service,
 static gboolean
 garbage_incoming_cb (GSocketService    *service,
                      GSocketConnection *connection,
-                     GObject           *source,
-                     gpointer           user_data)
+                     GObject           *source_object,
+                     CcLab             *lab)
 {
-  CcLab *lab = user_data;
-  guint8 garbage[64];
+  guint8 garbage[LAB_GARBAGE_TCP_BYTES];
 
-  /* 0xFF first: not a TLS record type, not a STUN header, not HTTP. */
-  for (guint i = 0; i < sizeof garbage; i++)
-    garbage[i] = i == 0 ? 0xff : (guint8) g_random_int ();
-
+  /* 64 bytes fit any fresh socket's send buffer: this write does not block. */
+  fill_garbage (garbage, sizeof garbage);
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
                              garbage, sizeof garbage, NULL, NULL, NULL);
   g_ptr_array_add (lab->held, g_object_ref (connection));
@@ -387,8 +552,7 @@ start_tcp (CcLab       *lab,
            GError     **error)
 {
   g_autoptr(GSocketService) service = g_socket_service_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) address = loopback_address (0);
   g_autoptr(GSocketAddress) effective = NULL;
 
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
@@ -398,26 +562,34 @@ start_tcp (CcLab       *lab,
   set_port (lab, name, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
   g_signal_connect (service, "incoming", incoming, lab);
   g_socket_service_start (service);
+
   return g_steal_pointer (&service);
 }
 
 static gboolean
-udp_readable_cb (GSocket      *socket,
-                 GIOCondition  condition,
-                 gpointer      user_data)
+silent_udp_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      user_data)
 {
-  gboolean answer = GPOINTER_TO_INT (user_data);
+  char buffer[2048];
+
+  g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+garbage_udp_cb (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
   g_autoptr(GSocketAddress) from = NULL;
   char buffer[2048];
-  gssize n;
 
-  n = g_socket_receive_from (socket, &from, buffer, sizeof buffer, NULL, NULL);
-  if (n >= 0 && answer && from != NULL)
+  if (g_socket_receive_from (socket, &from, buffer, sizeof buffer, NULL, NULL) >= 0 && from != NULL)
     {
-      guint8 garbage[24];
+      guint8 garbage[LAB_GARBAGE_UDP_BYTES];
 
-      for (guint i = 0; i < sizeof garbage; i++)
-        garbage[i] = i == 0 ? 0xff : (guint8) g_random_int ();
+      fill_garbage (garbage, sizeof garbage);
       g_socket_send_to (socket, from, (const char *) garbage, sizeof garbage, NULL, NULL);
     }
 
@@ -425,35 +597,49 @@ udp_readable_cb (GSocket      *socket,
 }
 
 static GSocket *
-start_udp (CcLab       *lab,
-           const char  *name,
-           gboolean     answer,
-           GSource    **source_out,
-           GError     **error)
+start_udp (CcLab              *lab,
+           const char         *name,
+           GSocketSourceFunc   readable,
+           GSource           **source_out,
+           GError            **error)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = new_socket (G_SOCKET_TYPE_DATAGRAM, error);
+  g_autoptr(GSocketAddress) address = loopback_address (0);
   GSource *source;
+  guint16 port;
 
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
   if (socket == NULL || !g_socket_bind (socket, address, FALSE, error))
     return NULL;
 
-  g_socket_set_blocking (socket, FALSE);
-  bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL)
+  port = socket_port (socket, error);
+  if (port == 0)
     return NULL;
-  set_port (lab, name, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  set_port (lab, name, port);
 
+  g_socket_set_blocking (socket, FALSE);
   source = g_socket_create_source (socket, G_IO_IN, NULL);
-  g_source_set_callback (source, (GSourceFunc) (GCallback) udp_readable_cb,
-                         GINT_TO_POINTER (answer), NULL);
-  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_set_callback (source, G_SOURCE_FUNC (readable), lab, NULL);
+  g_source_set_name (source, name);
+  g_source_attach (source, lab->context);
   *source_out = source;
 
   return g_steal_pointer (&socket);
+}
+
+/* Bound once, then closed: nothing listens there while the lab runs. */
+static gboolean
+reserve_closed_port (CcLab        *lab,
+                     const char   *name,
+                     GSocketType   type,
+                     GError      **error)
+{
+  guint16 port = find_free_port (lab, type, FALSE, error);
+
+  if (port == 0)
+    return FALSE;
+
+  set_port (lab, name, port);
+  return TRUE;
 }
 
 /* ---- coturn ---- */
@@ -461,106 +647,163 @@ start_udp (CcLab       *lab,
 static gboolean
 tcp_port_answers (guint16 port)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GSocket) socket = new_socket (G_SOCKET_TYPE_STREAM, NULL);
+  g_autoptr(GSocketAddress) address = loopback_address (port);
 
-  g_socket_client_set_enable_proxy (client, FALSE);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return conn != NULL;
+  /* A blocking connect on loopback is answered at once: accepted or refused. */
+  return socket != NULL && g_socket_connect (socket, address, NULL, NULL);
+}
+
+/* Sends a STUN Binding request (RFC 8489) and waits briefly for its success
+ * response: coturn's UDP listeners come up in their own threads. */
+static gboolean
+udp_port_answers (guint16 port)
+{
+  g_autoptr(GSocket) socket = new_socket (G_SOCKET_TYPE_DATAGRAM, NULL);
+  g_autoptr(GSocketAddress) address = loopback_address (port);
+  guint8 request[STUN_HEADER_BYTES] = { 0x00, 0x01, 0x00, 0x00 };
+  guint8 reply[512];
+  guint32 cookie = GUINT32_TO_BE (STUN_MAGIC_COOKIE);
+  gssize n;
+
+  memcpy (request + 4, &cookie, sizeof cookie);
+  for (guint i = 8; i < sizeof request; i++)
+    request[i] = (guint8) g_random_int ();
+
+  if (socket == NULL ||
+      !g_socket_connect (socket, address, NULL, NULL) ||
+      g_socket_send (socket, (const char *) request, sizeof request, NULL, NULL) != sizeof request ||
+      !g_socket_condition_timed_wait (socket, G_IO_IN, LAB_PROBE_WAIT_US, NULL, NULL))
+    return FALSE;
+
+  n = g_socket_receive (socket, (char *) reply, sizeof reply, NULL, NULL);
+
+  return n >= STUN_HEADER_BYTES &&
+         reply[0] == 0x01 && reply[1] == 0x01 &&  /* Binding success response */
+         memcmp (reply + 8, request + 8, 12) == 0;
+}
+
+static char *
+log_tail (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || text[0] == '\0')
+    return g_strdup ("(coturn wrote no log)");
+
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  n = g_strv_length (lines);
+
+  return g_strjoinv ("\n", lines + (n > LAB_LOG_TAIL_LINES ? n - LAB_LOG_TAIL_LINES : 0));
+}
+
+/* coturn dies with the process that started it: a test that aborts (as it does on
+ * any critical under G_DEBUG=fatal-criticals) must not leave it listening. */
+static void
+coturn_child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static gboolean
 start_coturn (CcLab   *lab,
               GError **error)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *log = g_build_filename (lab->dir, "turnserver.log", NULL);
-  guint16 port = free_port (TRUE, G_SOCKET_TYPE_STREAM);
-  guint16 tls_port = free_port (TRUE, G_SOCKET_TYPE_STREAM);
-  guint16 relay = 49152 + g_random_int_range (0, 15000);
+  guint16 port;
+  guint16 tls_port;
   gint64 limit;
 
-  while (tls_port == port)
-    tls_port = free_port (TRUE, G_SOCKET_TYPE_STREAM);
+  port = find_free_port (lab, G_SOCKET_TYPE_STREAM, TRUE, error);
+  if (port == 0)
+    return FALSE;
+  set_port (lab, "turn", port);
 
-  if (g_find_program_in_path ("turnserver") == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "turnserver (Debian package coturn) is not installed");
-      return FALSE;
-    }
+  tls_port = find_free_port (lab, G_SOCKET_TYPE_STREAM, TRUE, error);
+  if (tls_port == 0)
+    return FALSE;
+  set_port (lab, "turn-tls", tls_port);
+
+  lab->coturn_log = g_build_filename (lab->dir, "turnserver.log", NULL);
 
   g_ptr_array_add (argv, g_strdup ("turnserver"));
+  /* No configuration file: everything is on this command line. */
   g_ptr_array_add (argv, g_strdup ("-n"));
   g_ptr_array_add (argv, g_strdup ("--no-cli"));
   g_ptr_array_add (argv, g_strdup ("--listening-ip=127.0.0.1"));
   g_ptr_array_add (argv, g_strdup ("--relay-ip=127.0.0.1"));
   g_ptr_array_add (argv, g_strdup_printf ("--listening-port=%u", port));
   g_ptr_array_add (argv, g_strdup_printf ("--tls-listening-port=%u", tls_port));
-  g_ptr_array_add (argv, g_strdup_printf ("--min-port=%u", relay));
-  g_ptr_array_add (argv, g_strdup_printf ("--max-port=%u", relay + LAB_RELAY_PORTS - 1));
+  g_ptr_array_add (argv, g_strdup_printf ("--min-port=%u", lab->relay_min));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-port=%u", lab->relay_min + LAB_RELAY_PORTS - 1));
   g_ptr_array_add (argv, g_strdup ("--lt-cred-mech"));
   g_ptr_array_add (argv, g_strdup_printf ("--user=%s:%s", LAB_USER, lab->password));
   g_ptr_array_add (argv, g_strdup ("--realm=" LAB_REALM));
-  g_ptr_array_add (argv, g_strdup_printf ("--cert=%s/server-ca.pem", lab->dir));
-  g_ptr_array_add (argv, g_strdup_printf ("--pkey=%s/server-ca.key", lab->dir));
+  g_ptr_array_add (argv, g_strdup_printf ("--cert=%s/server.pem", lab->dir));
+  g_ptr_array_add (argv, g_strdup_printf ("--pkey=%s/server.key", lab->dir));
   g_ptr_array_add (argv, g_strdup ("--allow-loopback-peers"));
   g_ptr_array_add (argv, g_strdup ("--no-multicast-peers"));
   g_ptr_array_add (argv, g_strdup ("--no-dtls"));
+  /* RFC 5780 would open alternative listeners on the ports after ours. */
   g_ptr_array_add (argv, g_strdup ("--no-rfc5780"));
+  /* The tests speak TAP on stdout: coturn logs to the lab directory only. */
   g_ptr_array_add (argv, g_strdup ("--no-stdout-log"));
   g_ptr_array_add (argv, g_strdup ("--simple-log"));
-  g_ptr_array_add (argv, g_strdup_printf ("--log-file=%s", log));
+  g_ptr_array_add (argv, g_strdup_printf ("--log-file=%s", lab->coturn_log));
   g_ptr_array_add (argv, g_strdup_printf ("--pidfile=%s/turnserver.pid", lab->dir));
   g_ptr_array_add (argv, NULL);
 
-  lab->coturn = g_subprocess_newv ((const char * const *) argv->pdata,
-                                   G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                   error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_cwd (launcher, lab->dir);
+  g_subprocess_launcher_set_child_setup (launcher, coturn_child_setup, NULL, NULL);
+  lab->coturn = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
   if (lab->coturn == NULL)
     return FALSE;
 
-  set_port (lab, "turn", port);
-  set_port (lab, "turn-tls", tls_port);
-
+  /* Bounded polling, not a blind sleep: coturn usually answers within ~50 ms. */
   limit = g_get_monotonic_time () + LAB_START_LIMIT_US;
-  while (!(tcp_port_answers (port) && tcp_port_answers (tls_port)))
+  while (!(tcp_port_answers (port) && tcp_port_answers (tls_port) && udp_port_answers (port)))
     {
-      if (g_get_monotonic_time () > limit || g_subprocess_get_identifier (lab->coturn) == NULL)
-        {
-          g_autofree char *text = NULL;
+      gboolean exited = g_subprocess_get_identifier (lab->coturn) == NULL;
 
-          g_file_get_contents (log, &text, NULL, NULL);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "turnserver did not start listening; its log:\n%s", text ? text : "(none)");
+      if (exited || g_get_monotonic_time () > limit)
+        {
+          g_autofree char *tail = log_tail (lab->coturn_log);
+
+          g_set_error (error, G_IO_ERROR, exited ? G_IO_ERROR_FAILED : G_IO_ERROR_TIMED_OUT,
+                       "turnserver %s on 127.0.0.1 ports %u and %u; the end of its log:\n%s",
+                       exited ? "exited instead of listening" : "did not start listening in time",
+                       port, tls_port, tail);
           return FALSE;
         }
-      g_usleep (50 * 1000);
+      g_usleep (LAB_START_POLL_US);
     }
 
   return TRUE;
 }
 
 static void
-remove_dir (const char *path)
+stop_coturn (CcLab *lab)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  gint64 limit = g_get_monotonic_time () + LAB_STOP_LIMIT_US;
 
-  if (dir == NULL)
-    return;
+  /* GSubprocess reaps its child in GLib's worker thread, so the identifier goes
+   * NULL without this thread iterating any main context. */
+  g_subprocess_send_signal (lab->coturn, SIGTERM);
+  while (g_subprocess_get_identifier (lab->coturn) != NULL && g_get_monotonic_time () < limit)
+    g_usleep (LAB_STOP_POLL_US);
 
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  if (g_subprocess_get_identifier (lab->coturn) != NULL)
+    g_subprocess_force_exit (lab->coturn);
+  g_subprocess_wait (lab->coturn, NULL, NULL);
+  g_clear_object (&lab->coturn);
 }
+
+/* ---- public API ---- */
 
 void
 cc_lab_free (CcLab *lab)
@@ -569,54 +812,27 @@ cc_lab_free (CcLab *lab)
     return;
 
   if (lab->coturn != NULL)
-    {
-      gint64 limit = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    stop_coturn (lab);
 
-      g_subprocess_send_signal (lab->coturn, SIGTERM);
-      while (g_subprocess_get_identifier (lab->coturn) != NULL && g_get_monotonic_time () < limit)
-        {
-          g_main_context_iteration (NULL, FALSE);
-          g_usleep (10 * 1000);
-        }
-      if (g_subprocess_get_identifier (lab->coturn) != NULL)
-        g_subprocess_force_exit (lab->coturn);
-      g_subprocess_wait (lab->coturn, NULL, NULL);
-      g_clear_object (&lab->coturn);
+  if (lab->cuts != NULL)
+    {
+      for (guint i = 0; i < lab->cuts->len; i++)
+        g_source_destroy (lab->cuts->pdata[i]);
+      g_clear_pointer (&lab->cuts, g_ptr_array_unref);
     }
 
-  for (guint i = 0; lab->timeouts != NULL && i < lab->timeouts->len; i++)
-    g_source_destroy (lab->timeouts->pdata[i]);
-  g_clear_pointer (&lab->timeouts, g_ptr_array_unref);
-
-  if (lab->silent_source != NULL)
-    g_source_destroy (lab->silent_source);
-  if (lab->garbage_source != NULL)
-    g_source_destroy (lab->garbage_source);
-  g_clear_pointer (&lab->silent_source, g_source_unref);
-  g_clear_pointer (&lab->garbage_source, g_source_unref);
-  g_clear_object (&lab->silent_udp);
-  g_clear_object (&lab->garbage_udp);
-
-  if (lab->silent_tcp != NULL)
-    g_socket_service_stop (lab->silent_tcp);
-  if (lab->garbage_tcp != NULL)
-    g_socket_service_stop (lab->garbage_tcp);
-  g_clear_object (&lab->silent_tcp);
-  g_clear_object (&lab->garbage_tcp);
-
-  if (lab->held != NULL)
+  if (lab->websockets != NULL)
     {
-      while (lab->held->len > 0)
+      for (guint i = 0; i < lab->websockets->len; i++)
         {
-          GObject *object = g_ptr_array_steal_index (lab->held, lab->held->len - 1);
+          SoupWebsocketConnection *conn = lab->websockets->pdata[i];
 
-          if (SOUP_IS_WEBSOCKET_CONNECTION (object))
-            g_signal_handlers_disconnect_by_data (object, lab);
-          else if (G_IS_IO_STREAM (object))
-            g_io_stream_close (G_IO_STREAM (object), NULL, NULL);
-          g_object_unref (object);
+          g_signal_handlers_disconnect_by_data (conn, lab);
+          /* Closed here, so peers see the end now and not on some later iteration. */
+          if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_CLOSED)
+            g_io_stream_close (soup_websocket_connection_get_io_stream (conn), NULL, NULL);
         }
-      g_clear_pointer (&lab->held, g_ptr_array_unref);
+      g_clear_pointer (&lab->websockets, g_ptr_array_unref);
     }
 
   if (lab->https != NULL)
@@ -626,71 +842,156 @@ cc_lab_free (CcLab *lab)
   g_clear_object (&lab->https);
   g_clear_object (&lab->https_untrusted);
 
+  if (lab->silent_tcp != NULL)
+    {
+      g_socket_service_stop (lab->silent_tcp);
+      g_socket_listener_close (G_SOCKET_LISTENER (lab->silent_tcp));
+      g_signal_handlers_disconnect_by_data (lab->silent_tcp, lab);
+    }
+  if (lab->garbage_tcp != NULL)
+    {
+      g_socket_service_stop (lab->garbage_tcp);
+      g_socket_listener_close (G_SOCKET_LISTENER (lab->garbage_tcp));
+      g_signal_handlers_disconnect_by_data (lab->garbage_tcp, lab);
+    }
+  g_clear_object (&lab->silent_tcp);
+  g_clear_object (&lab->garbage_tcp);
+
+  if (lab->held != NULL)
+    {
+      for (guint i = 0; i < lab->held->len; i++)
+        g_io_stream_close (lab->held->pdata[i], NULL, NULL);
+      g_clear_pointer (&lab->held, g_ptr_array_unref);
+    }
+
+  if (lab->silent_source != NULL)
+    g_source_destroy (lab->silent_source);
+  if (lab->garbage_source != NULL)
+    g_source_destroy (lab->garbage_source);
+  g_clear_pointer (&lab->silent_source, g_source_unref);
+  g_clear_pointer (&lab->garbage_source, g_source_unref);
+  if (lab->silent_udp != NULL)
+    g_socket_close (lab->silent_udp, NULL);
+  if (lab->garbage_udp != NULL)
+    g_socket_close (lab->garbage_udp, NULL);
+  g_clear_object (&lab->silent_udp);
+  g_clear_object (&lab->garbage_udp);
+
   if (lab->dir != NULL)
     remove_dir (lab->dir);
 
+  g_clear_pointer (&lab->context, g_main_context_unref);
+  g_clear_pointer (&lab->ports, g_hash_table_unref);
   g_free (lab->dir);
   g_free (lab->ca_file);
   g_free (lab->password);
-  g_clear_pointer (&lab->ports, g_hash_table_unref);
+  g_free (lab->coturn_log);
   g_free (lab);
 }
 
-CcLab *
-cc_lab_new (GError **error)
+static gboolean
+require_program (const char  *program,
+                 const char  *package,
+                 GError     **error)
 {
-  g_autoptr(CcLab) lab = g_new0 (CcLab, 1);
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  char *dash;
+  g_autofree char *path = g_find_program_in_path (program);
 
-  lab->ports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  lab->held = g_ptr_array_new ();
-  lab->timeouts = g_ptr_array_new ();
-
-  while ((dash = strchr (uuid, '-')) != NULL)
-    memmove (dash, dash + 1, strlen (dash));
-  lab->password = g_steal_pointer (&uuid);
-
-  if (openssl == NULL)
+  if (path == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "openssl (Debian package openssl) is not installed");
-      return NULL;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s (Debian package %s) is not installed", program, package);
+      return FALSE;
     }
 
-  lab->dir = g_dir_make_tmp ("cc-lab-XXXXXX", error);
-  if (lab->dir == NULL)
+  return TRUE;
+}
+
+static gboolean
+dir_is_empty (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+
+  return dir != NULL && g_dir_read_name (dir) == NULL;
+}
+
+CcLab *
+cc_lab_new_in_dir (const char  *dir,
+                   GError     **error)
+{
+  g_autoptr(CcLab) lab = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *canonical = NULL;
+  GString *password;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!require_program ("openssl", "openssl", error) ||
+      !require_program ("turnserver", "coturn", error))
+    return NULL;
+
+  if (dir != NULL)
+    {
+      canonical = g_canonicalize_filename (dir, NULL);
+      if (g_mkdir_with_parents (canonical, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Cannot create %s: %s", canonical, g_strerror (saved_errno));
+          return NULL;
+        }
+      /* The lab deletes its directory when it stops: never someone's files. */
+      if (!dir_is_empty (canonical, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                         "%s is not empty; the lab needs a new or empty directory, "
+                         "which it deletes when it stops", canonical);
+          return NULL;
+        }
+    }
+
+  lab = g_new0 (CcLab, 1);
+  lab->ports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lab->websockets = g_ptr_array_new_with_free_func (g_object_unref);
+  lab->cuts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  lab->held = g_ptr_array_new_with_free_func (g_object_unref);
+  lab->context = g_main_context_ref_thread_default ();
+  lab->relay_min = g_random_int_range (LAB_RELAY_FIRST, LAB_RELAY_LAST + 1 - LAB_RELAY_PORTS);
+
+  /* A fresh password per lab, so tests can tell it never leaks into output. */
+  uuid = g_uuid_string_random ();
+  password = g_string_new (NULL);
+  for (const char *p = uuid; *p != '\0'; p++)
+    if (*p != '-')
+      g_string_append_c (password, *p);
+  lab->password = g_string_free (password, FALSE);
+
+  if (canonical != NULL)
+    lab->dir = g_steal_pointer (&canonical);
+  else if ((lab->dir = g_dir_make_tmp ("cc-lab-XXXXXX", error)) == NULL)
     return NULL;
   lab->ca_file = g_build_filename (lab->dir, "ca.pem", NULL);
 
-  if (!make_ca_and_server (lab, "ca", "/CN=Connection Check Lab CA", error) ||
-      !make_ca_and_server (lab, "inspection", "/CN=Lab Inspection CA", error))
+  if (!make_certificates (lab, error))
     return NULL;
 
-  lab->https = start_https (lab, "ca", "https", error);
-  if (lab->https == NULL)
-    return NULL;
-  lab->https_untrusted = start_https (lab, "inspection", "https-untrusted", error);
-  if (lab->https_untrusted == NULL)
+  if ((lab->https = start_https (lab, "server", "https", error)) == NULL ||
+      (lab->https_untrusted = start_https (lab, "untrusted", "https-untrusted", error)) == NULL)
     return NULL;
 
-  lab->silent_tcp = start_tcp (lab, "silent-tcp", G_CALLBACK (silent_incoming_cb), error);
-  if (lab->silent_tcp == NULL)
-    return NULL;
-  lab->garbage_tcp = start_tcp (lab, "garbage-tcp", G_CALLBACK (garbage_incoming_cb), error);
-  if (lab->garbage_tcp == NULL)
+  if ((lab->silent_tcp = start_tcp (lab, "silent-tcp", G_CALLBACK (silent_incoming_cb), error)) == NULL ||
+      (lab->garbage_tcp = start_tcp (lab, "garbage-tcp", G_CALLBACK (garbage_incoming_cb), error)) == NULL)
     return NULL;
 
-  lab->silent_udp = start_udp (lab, "silent-udp", FALSE, &lab->silent_source, error);
-  if (lab->silent_udp == NULL)
-    return NULL;
-  lab->garbage_udp = start_udp (lab, "garbage-udp", TRUE, &lab->garbage_source, error);
-  if (lab->garbage_udp == NULL)
+  if ((lab->silent_udp = start_udp (lab, "silent-udp", silent_udp_cb, &lab->silent_source, error)) == NULL ||
+      (lab->garbage_udp = start_udp (lab, "garbage-udp", garbage_udp_cb, &lab->garbage_source, error)) == NULL)
     return NULL;
 
-  set_port (lab, "closed-tcp", free_port (FALSE, G_SOCKET_TYPE_STREAM));
-  set_port (lab, "closed-udp", free_port (FALSE, G_SOCKET_TYPE_DATAGRAM));
+  if (!reserve_closed_port (lab, "closed-tcp", G_SOCKET_TYPE_STREAM, error) ||
+      !reserve_closed_port (lab, "closed-udp", G_SOCKET_TYPE_DATAGRAM, error))
+    return NULL;
 
   if (!start_coturn (lab, error))
     return NULL;
@@ -698,15 +999,25 @@ cc_lab_new (GError **error)
   return g_steal_pointer (&lab);
 }
 
+CcLab *
+cc_lab_new (GError **error)
+{
+  return cc_lab_new_in_dir (NULL, error);
+}
+
 const char *
 cc_lab_get_dir (CcLab *lab)
 {
+  g_return_val_if_fail (lab != NULL, NULL);
+
   return lab->dir;
 }
 
 const char *
 cc_lab_get_ca_file (CcLab *lab)
 {
+  g_return_val_if_fail (lab != NULL, NULL);
+
   return lab->ca_file;
 }
 
@@ -716,8 +1027,11 @@ cc_lab_get_port (CcLab      *lab,
 {
   gpointer port;
 
+  g_return_val_if_fail (lab != NULL, 0);
+  g_return_val_if_fail (name != NULL, 0);
+
   if (!g_hash_table_lookup_extended (lab->ports, name, NULL, &port))
-    g_error ("the lab has no port called “%s”", name);
+    g_error ("The lab has no server called “%s”.", name);
 
   return GPOINTER_TO_UINT (port);
 }
@@ -725,18 +1039,24 @@ cc_lab_get_port (CcLab      *lab,
 const char *
 cc_lab_get_turn_username (CcLab *lab)
 {
+  g_return_val_if_fail (lab != NULL, NULL);
+
   return LAB_USER;
 }
 
 const char *
 cc_lab_get_turn_password (CcLab *lab)
 {
+  g_return_val_if_fail (lab != NULL, NULL);
+
   return lab->password;
 }
 
 const char *
 cc_lab_get_turn_realm (CcLab *lab)
 {
+  g_return_val_if_fail (lab != NULL, NULL);
+
   return LAB_REALM;
 }
 
@@ -744,27 +1064,30 @@ char *
 cc_lab_expand (CcLab      *lab,
                const char *text_template)
 {
-  GString *out = g_string_new (NULL);
-  const char *p = text_template;
+  GString *out;
+  const char *p;
 
+  g_return_val_if_fail (lab != NULL, NULL);
+  g_return_val_if_fail (text_template != NULL, NULL);
+
+  out = g_string_new (NULL);
+  p = text_template;
   while (*p != '\0')
     {
-      const char *end;
       g_autofree char *word = NULL;
+      const char *end;
+      gpointer port;
 
-      if (*p != '@' || (end = strchr (p + 1, '@')) == NULL || end == p + 1)
+      /* Only @lowercase-words@ are tokens: an address like user@host stays as is. */
+      end = *p == '@' ? strchr (p + 1, '@') : NULL;
+      if (end == NULL || end == p + 1 ||
+          strspn (p + 1, "abcdefghijklmnopqrstuvwxyz-") != (gsize) (end - p - 1))
         {
           g_string_append_c (out, *p++);
           continue;
         }
 
       word = g_strndup (p + 1, end - p - 1);
-      if (strspn (word, "abcdefghijklmnopqrstuvwxyz-") != strlen (word))
-        {
-          g_string_append_c (out, *p++);
-          continue;
-        }
-
       if (g_str_equal (word, "ca"))
         g_string_append (out, lab->ca_file);
       else if (g_str_equal (word, "dir"))
@@ -775,8 +1098,10 @@ cc_lab_expand (CcLab      *lab,
         g_string_append (out, lab->password);
       else if (g_str_equal (word, "turn-realm"))
         g_string_append (out, LAB_REALM);
+      else if (g_hash_table_lookup_extended (lab->ports, word, NULL, &port))
+        g_string_append_printf (out, "%u", GPOINTER_TO_UINT (port));
       else
-        g_string_append_printf (out, "%u", cc_lab_get_port (lab, word));
+        g_error ("Unknown lab template word @%s@.", word);
 
       p = end + 1;
     }
@@ -792,12 +1117,18 @@ cc_lab_write_file (CcLab       *lab,
 {
   g_autofree char *text = NULL;
   g_autofree char *expanded = NULL;
-  g_autofree char *path = g_build_filename (lab->dir, name, NULL);
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (lab != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (template_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!g_file_get_contents (template_path, &text, NULL, error))
     return NULL;
 
   expanded = cc_lab_expand (lab, text);
+  path = g_build_filename (lab->dir, name, NULL);
   if (!g_file_set_contents (path, expanded, -1, error))
     return NULL;
 
