@@ -120,6 +120,7 @@ struct _CcStunCheck
   gint64           burst_start_us;
   gint64           burst_send_until_us;
   gint64           burst_end_us;
+  gboolean         burst_waiting;    /* all sent, waiting for stragglers */
 };
 
 G_DEFINE_FINAL_TYPE (CcStunCheck, cc_stun_check, CC_TYPE_CHECK)
@@ -194,6 +195,15 @@ find_error_reason (StunMessage *msg)
   return attribute_text (value + 4, len - 4);
 }
 
+static gboolean
+has_stun_cookie (const guint8 *data)
+{
+  guint32 cookie;
+
+  memcpy (&cookie, data + STUN_COOKIE_POS, sizeof cookie);
+  return GUINT32_FROM_BE (cookie) == STUN_MAGIC_COOKIE;
+}
+
 static const char *
 path_words (CcStunCheck *self)
 {
@@ -246,7 +256,7 @@ cc_stun_check_stop (CcStunCheck *self)
 
   g_queue_clear_full (&self->outq, (GDestroyNotify) g_bytes_unref);
 
-  if (!self->stopped && self->cancellable != NULL)
+  if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   self->stopped = TRUE;
 
@@ -254,7 +264,9 @@ cc_stun_check_stop (CcStunCheck *self)
 }
 
 static void
-cc_stun_check_status_cb (CcStunCheck *self)
+cc_stun_check_status_cb (CcStunCheck *self,
+                         GParamSpec  *pspec,
+                         gpointer     user_data)
 {
   if (cc_check_get_status (CC_CHECK (self)) != CC_STATUS_RUNNING &&
       cc_check_get_status (CC_CHECK (self)) != CC_STATUS_PENDING)
@@ -482,9 +494,14 @@ cc_stun_check_burst_send_cb (gpointer user_data)
   next_us = self->burst_start_us + (gint64) (index + 1) * self->burst_interval_ms * 1000;
   if (index + 1 < self->burst_count && next_us <= self->burst_send_until_us)
     cc_stun_check_burst_schedule (self, next_us, cc_stun_check_burst_send_cb);
+  else if (self->received == self->slots->len)
+    cc_stun_check_burst_conclude (self);
   else
-    cc_stun_check_burst_schedule (self, MIN (now + BURST_GRACE_MS * 1000, self->burst_end_us),
-                                  cc_stun_check_burst_grace_cb);
+    {
+      self->burst_waiting = TRUE;
+      cc_stun_check_burst_schedule (self, MIN (now + BURST_GRACE_MS * 1000, self->burst_end_us),
+                                    cc_stun_check_burst_grace_cb);
+    }
 
   return G_SOURCE_REMOVE;
 }
@@ -536,10 +553,8 @@ cc_stun_check_burst_reply (CcStunCheck  *self,
       self->received++;
     }
 
-  /* Nothing left to wait for. */
-  if (self->received == self->slots->len &&
-      self->burst_timer != NULL &&
-      g_source_get_callback_func_is (self->burst_timer, cc_stun_check_burst_grace_cb))
+  /* Every request sent and answered: nothing left to wait for. */
+  if (self->burst_waiting && self->received == self->slots->len)
     cc_stun_check_burst_conclude (self);
 }
 
@@ -753,9 +768,8 @@ cc_stun_check_allocate_reply (CcStunCheck *self,
   double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
   int code = 0;
 
-  switch (stun_usage_turn_process (msg, (struct sockaddr *) &relay, &relay_len,
-                                   (struct sockaddr *) &mapped, &mapped_len,
-                                   (struct sockaddr *) &alternate, &alternate_len,
+  switch (stun_usage_turn_process (msg, &relay, &relay_len, &mapped, &mapped_len,
+                                   &alternate, &alternate_len,
                                    &bandwidth, &lifetime,
                                    STUN_USAGE_TURN_COMPATIBILITY_RFC5766))
     {
@@ -820,7 +834,7 @@ cc_stun_check_handle (CcStunCheck  *self,
 
   valid_len = stun_message_validate_buffer_length (data, len, TRUE);
   if (valid_len <= 0 || (gsize) valid_len != len || len > sizeof copy ||
-      GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + STUN_COOKIE_POS)) != STUN_MAGIC_COOKIE)
+      !has_stun_cookie (data))
     {
       self->got_garbage = TRUE;
       return;
@@ -995,8 +1009,7 @@ cc_stun_check_read_cb (GObject      *object,
       /* Not a STUN header where one must start (or not RFC 5389's cookie):
        * whatever answers is not a STUN server. */
       if (len == STUN_MESSAGE_BUFFER_INVALID ||
-          (self->inbuf->len >= STUN_COOKIE_POS + 4 &&
-           GUINT32_FROM_BE (*(guint32 *) (gpointer) (self->inbuf->data + STUN_COOKIE_POS)) != STUN_MAGIC_COOKIE))
+          (self->inbuf->len >= STUN_COOKIE_POS + 4 && !has_stun_cookie (self->inbuf->data)))
         {
           g_autofree char *detail =
             g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),
@@ -1288,7 +1301,7 @@ cc_stun_check_timed_out (CcCheck *check)
     }
 
   if (sent > 0)
-    detail = g_strdup_printf (ngettext ("%u request over %s port %u got no answer.",
+    detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u request over %s port %u got no answer.",
                                         "%u requests over %s port %u got no answer.", sent),
                               sent, path_words (self), self->port);
   else
@@ -1302,10 +1315,9 @@ cc_stun_check_dispose (GObject *object)
 {
   CcStunCheck *self = CC_STUN_CHECK (object);
 
-  self->stopped = FALSE;
+  /* Every stream operation holds a reference, so none is under way here and
+   * this closes the stream if the end of the check has not yet. */
   cc_stun_check_stop (self);
-  /* Every stream operation holds a reference, so none is under way here. */
-  g_assert (self->stream == NULL);
   g_clear_pointer (&self->release, g_bytes_unref);
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_clear_object (&self->cancellable);
