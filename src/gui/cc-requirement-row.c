@@ -202,7 +202,11 @@ cc_requirement_row_update (CcRequirementRow *self)
       gtk_stack_set_visible_child_name (self->state_stack, "icon");
       gtk_spinner_stop (self->spinner);
       gtk_widget_add_css_class (GTK_WIDGET (self), css);
-      rebuild_details (self);
+      /* Details are built when someone unfolds the row: results arrive in
+       * bursts, and building rows nobody looks at would stall the main loop. */
+      clear_details (self);
+      if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self)))
+        rebuild_details (self);
     }
   else
     {
@@ -229,6 +233,14 @@ static void
 requirement_notify_cb (CcRequirementRow *self)
 {
   cc_requirement_row_update (self);
+}
+
+static void
+expanded_cb (CcRequirementRow *self)
+{
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self)) && self->detail_rows->len == 0 &&
+      adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (self)))
+    rebuild_details (self);
 }
 
 static void
@@ -285,6 +297,7 @@ cc_requirement_row_new (CcRequirement *requirement)
 
   g_signal_connect_swapped (requirement, "notify::status", G_CALLBACK (requirement_notify_cb), self);
   g_signal_connect_swapped (requirement, "notify::summary", G_CALLBACK (requirement_notify_cb), self);
+  g_signal_connect_swapped (self, "notify::expanded", G_CALLBACK (expanded_cb), self);
   cc_requirement_row_update (self);
 
   return self;
