@@ -38,6 +38,7 @@ typedef struct
 
   guint           timeout_ms;
   guint           http_status;
+  gboolean        resolving;
   CcStatus        status;
   CcError         error;
   gint64          duration_ms;
@@ -136,7 +137,15 @@ cc_check_deadline_cb (gpointer user_data)
   g_clear_pointer (&priv->deadline, g_source_unref);
 
   g_object_ref (self);
-  CC_CHECK_GET_CLASS (self)->timed_out (self);
+  if (priv->resolving)
+    {
+      g_autofree char *detail = g_strdup_printf (_("The resolver did not answer for %s within %.1f s: name lookups are slow or blocked."),
+                                                 priv->target ? priv->target : "?",
+                                                 priv->timeout_ms / 1000.0);
+      cc_check_settle (self, CC_STATUS_FAIL, CC_ERROR_DNS_FAILURE, detail);
+    }
+  else
+    CC_CHECK_GET_CLASS (self)->timed_out (self);
   /* A subclass override must end the check; make sure. */
   cc_check_settle (self, CC_STATUS_FAIL, CC_ERROR_TIMEOUT,
                    _("No answer before the time limit."));
@@ -596,4 +605,27 @@ cc_check_skip (CcCheck    *self,
   g_return_if_fail (CC_IS_CHECK (self));
 
   cc_check_settle (self, CC_STATUS_SKIP, CC_ERROR_NONE, detail);
+}
+
+void
+cc_check_set_resolving (CcCheck  *self,
+                        gboolean  resolving)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+
+  priv->resolving = !!resolving;
+}
+
+void
+cc_check_note_socket_event (CcCheck            *self,
+                            GSocketClientEvent  event)
+{
+  g_return_if_fail (CC_IS_CHECK (self));
+
+  if (event == G_SOCKET_CLIENT_RESOLVING)
+    cc_check_set_resolving (self, TRUE);
+  else if (event == G_SOCKET_CLIENT_RESOLVED)
+    cc_check_set_resolving (self, FALSE);
 }

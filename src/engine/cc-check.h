@@ -118,5 +118,12 @@ void          cc_check_fail_error       (CcCheck      *self,
                                          const GError *error);
 void          cc_check_skip             (CcCheck    *self,
                                          const char *detail);
+/* While a name is being resolved, a deadline is the resolver's fault: the check
+ * then ends as `dns-failure`, not as a silently dropped connection. */
+void          cc_check_set_resolving    (CcCheck    *self,
+                                         gboolean    resolving);
+/* The same, from GSocketClient's "event" or SoupMessage's "network-event". */
+void          cc_check_note_socket_event (CcCheck           *self,
+                                          GSocketClientEvent event);
 
 G_END_DECLS

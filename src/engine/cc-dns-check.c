@@ -93,6 +93,9 @@ cc_dns_check_lookup_cb (GObject      *object,
 
   addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (object), result, &error);
   self->addresses = g_list_concat (self->addresses, addresses);
+  /* One family answered: a deadline now judges what we have. */
+  if (self->addresses != NULL)
+    cc_check_set_resolving (CC_CHECK (self), FALSE);
   if (error != NULL && self->first_error == NULL)
     self->first_error = g_steal_pointer (&error);
 
@@ -118,6 +121,7 @@ cc_dns_check_start (CcCheck      *check,
     }
 
   self->pending = 2;
+  cc_check_set_resolving (check, TRUE);
   g_resolver_lookup_by_name_with_flags_async (resolver, self->host,
                                               G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
                                               cancellable, cc_dns_check_lookup_cb,
@@ -126,6 +130,13 @@ cc_dns_check_start (CcCheck      *check,
                                               G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
                                               cancellable, cc_dns_check_lookup_cb,
                                               g_object_ref (self));
+}
+
+/* Reached only when one lookup answered and the other did not in time. */
+static void
+cc_dns_check_timed_out (CcCheck *check)
+{
+  cc_dns_check_conclude (CC_DNS_CHECK (check));
 }
 
 static void
@@ -148,6 +159,7 @@ cc_dns_check_class_init (CcDnsCheckClass *klass)
 
   object_class->finalize = cc_dns_check_finalize;
   check_class->start = cc_dns_check_start;
+  check_class->timed_out = cc_dns_check_timed_out;
 }
 
 static void

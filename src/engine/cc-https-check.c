@@ -57,6 +57,15 @@ cc_https_check_target (GUri *uri)
   return g_strdup_printf ("%s:%d", host ? host : "", port);
 }
 
+static void
+cc_https_check_network_event_cb (SoupMessage        *message,
+                                 GSocketClientEvent  event,
+                                 GIOStream          *connection,
+                                 CcHttpsCheck       *self)
+{
+  cc_check_note_socket_event (CC_CHECK (self), event);
+}
+
 static gboolean
 cc_https_check_accept_certificate_cb (SoupMessage          *message,
                                       GTlsCertificate      *certificate,
@@ -170,6 +179,8 @@ cc_https_check_start (CcCheck      *check,
   soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_COLLECT_METRICS);
   g_signal_connect (self->message, "accept-certificate",
                     G_CALLBACK (cc_https_check_accept_certificate_cb), self);
+  g_signal_connect (self->message, "network-event",
+                    G_CALLBACK (cc_https_check_network_event_cb), self);
   soup_session_send_async (self->session, self->message, G_PRIORITY_DEFAULT, cancellable,
                            cc_https_check_send_cb, g_object_ref (self));
 }

@@ -1200,6 +1200,7 @@ cc_stun_check_resolve_cb (GObject      *object,
   GList *addresses;
   GInetAddress *chosen = NULL;
 
+  cc_check_set_resolving (CC_CHECK (self), FALSE);
   addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
   if (cc_check_is_done (CC_CHECK (self)))
     {
@@ -1263,6 +1264,7 @@ cc_stun_check_start (CcCheck      *check,
     {
       g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
+      cc_check_set_resolving (check, TRUE);
       g_resolver_lookup_by_name_async (resolver, self->host, cancellable,
                                        cc_stun_check_resolve_cb, g_object_ref (self));
     }

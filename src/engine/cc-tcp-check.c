@@ -23,10 +23,22 @@ struct _CcTcpCheck
 
 G_DEFINE_FINAL_TYPE (CcTcpCheck, cc_tcp_check, CC_TYPE_CHECK)
 
+static void
+cc_tcp_check_client_event_cb (GSocketClient      *client,
+                              GSocketClientEvent  event,
+                              GSocketConnectable *connectable,
+                              GIOStream          *connection,
+                              CcCheck            *check)
+{
+  cc_check_note_socket_event (check, event);
+}
+
 GSocketClient *
 cc_tcp_check_new_client (CcCheck *check)
 {
   GSocketClient *client = g_socket_client_new ();
+
+  g_signal_connect_object (client, "event", G_CALLBACK (cc_tcp_check_client_event_cb), check, 0);
 
   if (cc_check_get_proxy_resolver (check) != NULL)
     g_socket_client_set_proxy_resolver (client, cc_check_get_proxy_resolver (check));

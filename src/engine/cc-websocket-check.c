@@ -342,6 +342,15 @@ cc_websocket_check_error_cb (SoupWebsocketConnection *connection,
   cc_websocket_check_fail (self, CC_ERROR_CONNECTION_CUT, detail);
 }
 
+static void
+cc_websocket_check_network_event_cb (SoupMessage        *message,
+                                     GSocketClientEvent  event,
+                                     GIOStream          *connection,
+                                     CcWebsocketCheck   *self)
+{
+  cc_check_note_socket_event (CC_CHECK (self), event);
+}
+
 static gboolean
 cc_websocket_check_accept_certificate_cb (SoupMessage          *message,
                                           GTlsCertificate      *certificate,
@@ -459,6 +468,8 @@ cc_websocket_check_start (CcCheck      *check,
   soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
   g_signal_connect (self->message, "accept-certificate",
                     G_CALLBACK (cc_websocket_check_accept_certificate_cb), self);
+  g_signal_connect (self->message, "network-event",
+                    G_CALLBACK (cc_websocket_check_network_event_cb), self);
   soup_session_websocket_connect_async (self->session, self->message, NULL,
                                         self->subprotocol ? (char **) protocols : NULL,
                                         G_PRIORITY_DEFAULT, cancellable,
