@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cc-application.h"
+#include "cc-credentials.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
 #include "cc-requirement-row.h"
@@ -18,6 +19,9 @@
 #define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
 
 static CcLab *lab;
+/* One application for every test, as in the real program: a process registers
+ * its application once (on a session bus, twice would clash). */
+static CcApplication *app;
 
 static char *
 lab_profile (const char *name)
@@ -64,19 +68,12 @@ run_stopped (gpointer data)
 }
 
 static CcWindow *
-open_window (CcApplication *app,
-             const char    *profile,
-             guint          timeout)
+open_window (const char *profile,
+             guint       timeout)
 {
-  g_autoptr(GError) error = NULL;
   CcWindow *window;
 
   cc_application_set_overrides (app, profile, NULL, timeout);
-  /* Several applications in one process, and no session bus needed. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
   window = cc_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (cc_window_get_page (window), ==, "start");
@@ -110,8 +107,7 @@ static void
 test_ready (void)
 {
   g_autofree char *profile = lab_profile ("lab-ok.conf.in");
-  g_autoptr(CcApplication) app = cc_application_new ();
-  CcWindow *window = open_window (app, profile, 3);
+  CcWindow *window = open_window (profile, 3);
   g_autoptr(GHashTable) states = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
@@ -136,8 +132,7 @@ static void
 test_blocked (void)
 {
   g_autofree char *profile = lab_profile ("lab-websocket-refused.conf.in");
-  g_autoptr(CcApplication) app = cc_application_new ();
-  CcWindow *window = open_window (app, profile, 3);
+  CcWindow *window = open_window (profile, 3);
   g_autoptr(GHashTable) states = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
@@ -162,8 +157,7 @@ static void
 test_stop_midway (void)
 {
   g_autofree char *profile = lab_profile ("lab-silent.conf.in");
-  g_autoptr(CcApplication) app = cc_application_new ();
-  CcWindow *window = open_window (app, profile, 30);
+  CcWindow *window = open_window (profile, 30);
   gint64 start;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
@@ -183,8 +177,7 @@ static void
 test_close_midway (void)
 {
   g_autofree char *profile = lab_profile ("lab-silent.conf.in");
-  g_autoptr(CcApplication) app = cc_application_new ();
-  CcWindow *window = open_window (app, profile, 30);
+  CcWindow *window = open_window (profile, 30);
   g_autoptr(CcRunner) runner = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
@@ -208,8 +201,7 @@ static void
 test_preferences (void)
 {
   g_autofree char *profile = lab_profile ("lab-ok.conf.in");
-  g_autoptr(CcApplication) app = cc_application_new ();
-  CcWindow *window = open_window (app, profile, 3);
+  CcWindow *window = open_window (profile, 3);
   GListModel *toplevels = gtk_window_get_toplevels ();
   guint before = g_list_model_get_n_items (toplevels);
   GtkWindow *prefs = NULL;
@@ -233,6 +225,73 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} StoreWait;
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  StoreWait *wait = user_data;
+
+  wait->ok = cc_credentials_store_finish (result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+store_done (gpointer data)
+{
+  return ((StoreWait *) data)->done;
+}
+
+/* A TURN login from the preferences: the credential goes through the keyring
+ * into a real allocation, and never into the report. */
+static void
+test_turn_login (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  g_autofree char *url = g_strdup_printf ("turn:127.0.0.1:%u?transport=udp", cc_lab_get_port (lab, "turn"));
+  const char *password = cc_lab_get_turn_password (lab);
+  StoreWait wait = { 0 };
+  CcWindow *window;
+  GSettings *settings;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+
+  cc_credentials_store_async (url, cc_lab_get_turn_username (lab), password, NULL, stored_cb, &wait);
+  wait_until (store_done, &wait);
+  if (!wait.ok)
+    {
+      g_test_skip_printf ("no keyring to store the credential in: %s", wait.error->message);
+      g_clear_error (&wait.error);
+      return;
+    }
+
+  window = open_window (profile, 3);
+  settings = cc_application_get_settings (app);
+  g_settings_set_string (settings, "turn-url", url);
+  g_settings_set_string (settings, "turn-username", cc_lab_get_turn_username (lab));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
+  text = cc_report_to_text (cc_window_get_runner (window));
+  json = cc_report_to_json (cc_window_get_runner (window));
+  g_assert_nonnull (strstr (json, "relayed address 127.0.0.1:"));
+  g_assert_null (strstr (text, password));
+  g_assert_null (strstr (json, password));
+
+  g_settings_reset (settings, "turn-url");
+  g_settings_reset (settings, "turn-username");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -247,13 +306,20 @@ main (int   argc,
   if (lab == NULL)
     g_error ("The lab could not start: %s", error->message);
 
+  app = cc_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
   g_test_add_func ("/ui/ready", test_ready);
   g_test_add_func ("/ui/blocked", test_blocked);
   g_test_add_func ("/ui/stop-midway", test_stop_midway);
   g_test_add_func ("/ui/close-midway", test_close_midway);
   g_test_add_func ("/ui/preferences", test_preferences);
+  g_test_add_func ("/ui/turn-login", test_turn_login);
 
   status = g_test_run ();
+  g_clear_object (&app);
   cc_lab_free (lab);
   return status;
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-credentials.h"
 #include "cc-preferences-window.h"
 
 struct _CcPreferencesWindow
@@ -18,6 +19,9 @@ struct _CcPreferencesWindow
   AdwEntryRow          *proxy_url_row;
   AdwActionRow         *profile_row;
   AdwActionRow         *ice_row;
+  AdwEntryRow          *turn_url_row;
+  AdwEntryRow          *turn_username_row;
+  AdwPasswordEntryRow  *turn_credential_row;
 
   GSettings            *settings;
 };
@@ -129,6 +133,45 @@ reset_ice_activated (GtkWidget  *widget,
 }
 
 static void
+credential_stored_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CcPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  if (cc_credentials_store_finish (result, &error))
+    toast = adw_toast_new (_("Credential saved in your keyring"));
+  else
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+      toast = adw_toast_new (escaped);
+    }
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+/* The credential goes to the keyring, keyed by URL and username; the field is
+ * emptied so it is never shown again. */
+static void
+credential_apply_cb (CcPreferencesWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "turn-url");
+  g_autofree char *username = g_settings_get_string (self->settings, "turn-username");
+  const char *credential = gtk_editable_get_text (GTK_EDITABLE (self->turn_credential_row));
+
+  if (url[0] == '\0' || username[0] == '\0')
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Enter the TURN URL and username first")));
+      return;
+    }
+
+  cc_credentials_store_async (url, username, credential, NULL, credential_stored_cb, g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->turn_credential_row), "");
+}
+
+static void
 cc_preferences_window_dispose (GObject *object)
 {
   CcPreferencesWindow *self = CC_PREFERENCES_WINDOW (object);
@@ -157,6 +200,10 @@ cc_preferences_window_class_init (CcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, proxy_url_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, profile_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, ice_row);
+  gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, turn_url_row);
+  gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, turn_username_row);
+  gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, turn_credential_row);
+  gtk_widget_class_bind_template_callback (widget_class, credential_apply_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.choose-profile", NULL, choose_profile_activated);
   gtk_widget_class_install_action (widget_class, "prefs.reset-profile", NULL, reset_profile_activated);
@@ -182,6 +229,8 @@ cc_preferences_window_new (GSettings *settings)
 
   g_settings_bind (settings, "timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "proxy-url", self->proxy_url_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "turn-url", self->turn_url_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "turn-username", self->turn_username_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (settings, "changed", G_CALLBACK (update_rows), self);
   g_signal_connect_swapped (self->proxy_mode_row, "notify::selected",
                             G_CALLBACK (proxy_mode_selected_cb), self);

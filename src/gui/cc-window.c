@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-credentials.h"
 #include "cc-engine.h"
 #include "cc-requirement-row.h"
 #include "cc-window.h"
@@ -34,6 +35,7 @@ struct _CcWindow
   GSettings            *settings;
   CcRunner             *runner;
   GCancellable         *cancellable;
+  gboolean              starting;     /* waiting for the keyring */
 };
 
 G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -236,39 +238,12 @@ runner_running_cb (CcWindow *self)
 }
 
 static void
-run_activated (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+start_run (CcWindow  *self,
+           CcProfile *profile,
+           GPtrArray *ice_servers)
 {
-  CcWindow *self = CC_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcProfile) profile = NULL;
-  g_autoptr(GPtrArray) ice_servers = NULL;
   g_autoptr(GProxyResolver) resolver = NULL;
-  g_autofree char *ice_path = NULL;
   GWeakRef *window_ref;
-
-  if (self->runner != NULL && cc_runner_is_running (self->runner))
-    return;
-
-  profile = profile_from_settings (self, &error);
-  if (profile == NULL)
-    {
-      cc_window_toast (self, error->message);
-      return;
-    }
-
-  ice_path = chosen_path (self, cc_application_get_ice_servers_path (cc_window_get_app (self)),
-                          "ice-servers-path");
-  if (ice_path != NULL)
-    {
-      ice_servers = cc_ice_servers_load (ice_path, &error);
-      if (ice_servers == NULL)
-        {
-          cc_window_toast (self, error->message);
-          return;
-        }
-    }
 
   /* A new runner per run: the profile or settings may have changed. */
   g_clear_object (&self->runner);
@@ -295,6 +270,128 @@ run_activated (GtkWidget  *widget,
 
   gtk_stack_set_visible_child_name (self->stack, "results");
   cc_window_update_verdict (self);
+}
+
+typedef struct
+{
+  GWeakRef   window;
+  CcProfile *profile;
+  GPtrArray *ice_servers;
+  char      *url;
+  char      *username;
+} RunSetup;
+
+static void
+run_setup_free (RunSetup *setup)
+{
+  g_weak_ref_clear (&setup->window);
+  g_clear_object (&setup->profile);
+  g_clear_pointer (&setup->ice_servers, g_ptr_array_unref);
+  g_free (setup->url);
+  g_free (setup->username);
+  g_free (setup);
+}
+
+/* The keyring answered: add the TURN login, if any, and start. */
+static void
+credential_found_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  RunSetup *setup = user_data;
+  g_autoptr(CcWindow) self = g_weak_ref_get (&setup->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *credential = cc_credentials_lookup_finish (result, &error);
+
+  if (self == NULL)
+    goto out;
+
+  self->starting = FALSE;
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The keyring is not available, so relays are tested without a login: %s"),
+                                                  error->message);
+      cc_window_toast (self, message);
+    }
+  else if (credential != NULL)
+    {
+      CcIceServer *server = g_new0 (CcIceServer, 1);
+
+      if (cc_ice_server_parse_url (setup->url, server, &error))
+        {
+          server->username = g_strdup (setup->username);
+          server->credential = g_strdup (credential);
+          if (setup->ice_servers == NULL)
+            setup->ice_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_ice_server_free);
+          g_ptr_array_add (setup->ice_servers, server);
+        }
+      else
+        {
+          cc_window_toast (self, error->message);
+          cc_ice_server_free (server);
+        }
+    }
+
+  start_run (self, setup->profile, setup->ice_servers);
+
+out:
+  if (credential != NULL)
+    memset (credential, 0, strlen (credential));
+  run_setup_free (setup);
+}
+
+static void
+run_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProfile) profile = NULL;
+  g_autoptr(GPtrArray) ice_servers = NULL;
+  g_autofree char *ice_path = NULL;
+  g_autofree char *turn_url = NULL;
+  g_autofree char *turn_username = NULL;
+
+  if (self->starting || (self->runner != NULL && cc_runner_is_running (self->runner)))
+    return;
+
+  profile = profile_from_settings (self, &error);
+  if (profile == NULL)
+    {
+      cc_window_toast (self, error->message);
+      return;
+    }
+
+  ice_path = chosen_path (self, cc_application_get_ice_servers_path (cc_window_get_app (self)),
+                          "ice-servers-path");
+  if (ice_path != NULL)
+    {
+      ice_servers = cc_ice_servers_load (ice_path, &error);
+      if (ice_servers == NULL)
+        {
+          cc_window_toast (self, error->message);
+          return;
+        }
+    }
+
+  turn_url = g_settings_get_string (self->settings, "turn-url");
+  turn_username = g_settings_get_string (self->settings, "turn-username");
+  if (turn_url[0] != '\0' && turn_username[0] != '\0')
+    {
+      RunSetup *setup = g_new0 (RunSetup, 1);
+
+      g_weak_ref_init (&setup->window, self);
+      setup->profile = g_steal_pointer (&profile);
+      setup->ice_servers = g_steal_pointer (&ice_servers);
+      setup->url = g_steal_pointer (&turn_url);
+      setup->username = g_steal_pointer (&turn_username);
+      self->starting = TRUE;
+      cc_credentials_lookup_async (setup->url, setup->username, NULL, credential_found_cb, setup);
+      return;
+    }
+
+  start_run (self, profile, ice_servers);
 }
 
 static void
