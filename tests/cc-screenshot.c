@@ -1,7 +1,7 @@
 /* cc-screenshot.c: renders the real window to PNG, against the lab's real
  * servers, for the AppStream screenshots and for looking at the app:
  *
- *   cc-screenshot --profile TEMPLATE --state start|running|result [--dark]
+ *   cc-screenshot --profile TEMPLATE --state start|running|result|preferences [--dark]
  *                 [--width W] [--height H] --out FILE.png
  *
  * Run it under Xvfb (tools/screenshots does).
@@ -131,6 +131,27 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   iterate_for (300);
+
+  if (g_str_equal (state, "preferences"))
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+      iterate_for (500);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_PREFERENCES_WINDOW (w))
+            {
+              if (!save_png (GTK_WIDGET (w), out_path, &error))
+                g_printerr ("cc-screenshot: %s\n", error->message);
+              return error ? 1 : 0;
+            }
+        }
+      g_printerr ("cc-screenshot: no preferences window\n");
+      return 1;
+    }
 
   if (!g_str_equal (state, "start"))
     {
