@@ -225,6 +225,79 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Tabs through the window until a widget whose action is @action has the focus,
+ * as a keyboard user would; returns it, or NULL after a full round. */
+static GtkWidget *
+tab_to_action (CcWindow   *window,
+               const char *action)
+{
+  for (guint i = 0; i < 60; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+        gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (focus != NULL && GTK_IS_ACTIONABLE (focus) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), action) == 0)
+        return focus;
+    }
+
+  return NULL;
+}
+
+/* Keyboard only: Tab reaches the start button, activating it runs the test,
+ * and afterwards Tab reaches the report actions. */
+static void
+test_keyboard (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  CcWindow *window = open_window (profile, 3);
+  GtkWidget *start, *copy;
+
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  start = tab_to_action (window, "win.run");
+  g_assert_nonnull (start);
+  /* What Enter or Space does; a button "clicks" after its press animation. */
+  g_assert_true (gtk_widget_activate (start));
+  wait_until (run_finished, window);
+  g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
+
+  copy = tab_to_action (window, "win.copy-report");
+  g_assert_nonnull (copy);
+  g_assert_true (gtk_widget_get_sensitive (copy));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Large text: the checklist still fits a 360 px wide window. */
+static void
+test_large_text (void)
+{
+  g_autofree char *profile = lab_profile ("lab-udp-dropped.conf.in");
+  GtkSettings *settings = gtk_settings_get_default ();
+  int dpi = 0;
+  CcWindow *window;
+  int minimum = 0;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  /* 150 % text, as the accessibility setting "large text" asks for. */
+  g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+
+  window = open_window (profile, 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 typedef struct
 {
   gboolean  done;
@@ -317,6 +390,8 @@ main (int   argc,
   g_test_add_func ("/ui/close-midway", test_close_midway);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/turn-login", test_turn_login);
+  g_test_add_func ("/ui/keyboard", test_keyboard);
+  g_test_add_func ("/ui/large-text", test_large_text);
 
   status = g_test_run ();
   g_clear_object (&app);
