@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "cc-check.h"
@@ -628,4 +630,22 @@ cc_check_note_socket_event (CcCheck            *self,
     cc_check_set_resolving (self, TRUE);
   else if (event == G_SOCKET_CLIENT_RESOLVED)
     cc_check_set_resolving (self, FALSE);
+}
+
+void
+cc_check_set_target_host_port (CcCheck    *self,
+                               const char *host,
+                               guint16     port)
+{
+  g_autofree char *target = NULL;
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  g_return_if_fail (host != NULL);
+
+  if (strchr (host, ':') != NULL)
+    target = g_strdup_printf ("[%s]:%u", host, port);
+  else
+    target = g_strdup_printf ("%s:%u", host, port);
+
+  cc_check_set_target (self, target);
 }

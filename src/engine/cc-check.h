@@ -95,6 +95,10 @@ void          cc_check_set_target       (CcCheck    *self,
                                          const char *target);
 void          cc_check_set_transport    (CcCheck    *self,
                                          const char *transport);
+/* Sets the target to "host:port", with an IPv6 literal in brackets. */
+void          cc_check_set_target_host_port (CcCheck    *self,
+                                             const char *host,
+                                             guint16     port);
 void          cc_check_set_address      (CcCheck    *self,
                                          const char *address);
 void          cc_check_set_tls_issuer   (CcCheck    *self,

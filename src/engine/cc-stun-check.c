@@ -1393,7 +1393,6 @@ cc_stun_check_new (CcStunMode   mode,
     [CC_STUN_MODE_BURST] = "media-burst",
   };
   CcStunCheck *self;
-  g_autofree char *target = NULL;
 
   g_return_val_if_fail (host != NULL, NULL);
   g_return_val_if_fail (mode <= CC_STUN_MODE_BURST, NULL);
@@ -1407,10 +1406,8 @@ cc_stun_check_new (CcStunMode   mode,
   self->host = g_strdup (host);
   self->port = port;
 
-  target = strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
-                              : g_strdup_printf ("%s:%u", host, port);
   cc_check_set_kind (CC_CHECK (self), kinds[mode]);
-  cc_check_set_target (CC_CHECK (self), target);
+  cc_check_set_target_host_port (CC_CHECK (self), host, port);
   cc_check_set_transport (CC_CHECK (self), cc_transport_to_string (transport));
 
   return CC_CHECK (self);

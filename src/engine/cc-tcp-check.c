@@ -144,17 +144,13 @@ cc_tcp_check_new (const char *host,
                   guint16     port)
 {
   CcTcpCheck *self;
-  g_autofree char *target = NULL;
-
   g_return_val_if_fail (host != NULL, NULL);
 
   self = g_object_new (CC_TYPE_TCP_CHECK, NULL);
   self->host = g_strdup (host);
   self->port = port;
-  target = strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
-                              : g_strdup_printf ("%s:%u", host, port);
   cc_check_set_kind (CC_CHECK (self), "tcp");
-  cc_check_set_target (CC_CHECK (self), target);
+  cc_check_set_target_host_port (CC_CHECK (self), host, port);
   cc_check_set_transport (CC_CHECK (self), "tcp");
 
   return CC_CHECK (self);
