@@ -52,6 +52,37 @@ parse_timeout (const char  *name,
 }
 
 static gboolean
+parse_proxy (const char  *name,
+             const char  *value,
+             gpointer     data,
+             GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (g_str_equal (value, "direct") || g_str_equal (value, "none"))
+    {
+      options.proxy_url = g_strdup (value);
+      return TRUE;
+    }
+
+  uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "socks5") != 0 &&
+       g_strcmp0 (scheme, "socks4") != 0 && g_strcmp0 (scheme, "socks") != 0))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s takes http://host:port (or socks5://host:port, or “direct”), not “%s”"),
+                   name, value);
+      return FALSE;
+    }
+
+  options.proxy_url = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
 parse_hold (const char  *name,
             const char  *value,
             gpointer     data,
@@ -77,6 +108,8 @@ main (int   argc,
       N_("Check the requirements in FILE instead of the built-in Whereby profile"), N_("FILE") },
     { "ice-servers", 0, 0, G_OPTION_ARG_FILENAME, &options.ice_servers_path,
       N_("TURN servers and credentials (RTCIceServer JSON) for real allocations"), N_("FILE") },
+    { "proxy", 0, 0, G_OPTION_ARG_CALLBACK, parse_proxy,
+      N_("Connect through the proxy at URL (http://host:port), or “direct”, instead of the system’s proxy settings"), N_("URL") },
     { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_timeout,
       N_("Give up on each check after SECONDS (default 5)"), N_("SECONDS") },
     { "hold", 0, 0, G_OPTION_ARG_CALLBACK, parse_hold,
@@ -133,5 +166,6 @@ main (int   argc,
 
   g_free (options.profile_path);
   g_free (options.ice_servers_path);
+  g_free (options.proxy_url);
   return status;
 }

@@ -13,6 +13,7 @@
 
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-lab-proxy.h"
 
 /* Long enough for any run here, short enough that a hang fails the test. */
 #define WAIT_LIMIT_S 60
@@ -523,6 +524,62 @@ test_text_report (void)
   g_assert_null (strstr (r.out, "{"));
 }
 
+/* Through an explicit HTTP proxy: signaling, HTTPS and TURN over TCP/TLS go
+ * through CONNECT tunnels, the report names the proxy. */
+static void
+test_proxy (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLabProxy) proxy = cc_lab_proxy_new (FALSE, &error);
+  g_autofree char *url = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  JsonObject *report;
+  const char *args[] = { "--json", "--profile", profile, "--proxy", NULL, NULL };
+
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
+  args[4] = url;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+  assert_verdict (&r, report, "ready");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "network"), "proxy"),
+                   ==, url);
+  /* Two WebSockets, three TLS handshakes, two TCP connects, HTTPS, TURN TCP/TLS,
+   * the TCP burst: every one of them went through the proxy. */
+  g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), >=, 10);
+}
+
+static void
+test_proxy_auth (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLabProxy) proxy = cc_lab_proxy_new (TRUE, &error);
+  g_autofree char *url = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  JsonObject *report;
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", "--proxy", NULL, NULL };
+
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
+  args[6] = url;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+  assert_verdict (&r, report, "blocked");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (has_check_error (find_requirement (report, "signaling"), "auth-required"));
+  g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "auth-required"));
+  assert_contains (hint_of (report, "signaling"), "credentials");
+  g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), ==, 0);
+}
+
 typedef struct
 {
   const char *name;
@@ -539,6 +596,7 @@ static const BadRun bad_runs[] = {
   { "positional", { "--json", "extra", NULL }, 64, "unexpected argument" },
   { "missing-profile", { "--json", "--profile", "/nonexistent.conf", NULL }, 65, "/nonexistent.conf" },
   { "missing-ice", { "--json", "--ice-servers", "/nonexistent.json", NULL }, 65, "/nonexistent.json" },
+  { "bad-proxy", { "--json", "--proxy", "ftp://x", NULL }, 64, "--proxy takes http://host:port" },
   { "version", { "--version", NULL }, 0, "connection-check " PACKAGE_VERSION },
   { "help", { "--help", NULL }, 0, "--ice-servers" },
 };
@@ -762,6 +820,8 @@ main (int   argc,
   g_test_add_func ("/cli/silent", test_silent);
   g_test_add_func ("/cli/sinkhole", test_sinkhole);
   g_test_add_func ("/cli/text-report", test_text_report);
+  g_test_add_func ("/cli/proxy", test_proxy);
+  g_test_add_func ("/cli/proxy-auth", test_proxy_auth);
   for (guint i = 0; i < G_N_ELEMENTS (bad_runs); i++)
     {
       g_autofree char *path = g_strdup_printf ("/cli/bad/%s", bad_runs[i].name);

@@ -103,6 +103,17 @@ cc_cli_run (const CcCliOptions *options)
     cc_runner_set_timeout_ms (runner, options->timeout_seconds * 1000);
   cc_runner_set_hold_seconds (runner, options->hold_seconds);
   cc_runner_set_ice_servers (runner, ice_servers);
+  if (options->proxy_url != NULL)
+    {
+      g_autoptr(GProxyResolver) resolver = NULL;
+
+      /* "direct" (or "none") tests without any proxy, whatever the system says. */
+      if (g_str_equal (options->proxy_url, "direct") || g_str_equal (options->proxy_url, "none"))
+        resolver = g_simple_proxy_resolver_new ("direct://", NULL);
+      else
+        resolver = g_simple_proxy_resolver_new (options->proxy_url, NULL);
+      cc_runner_set_proxy_resolver (runner, resolver);
+    }
   g_signal_connect (runner, "check-finished", G_CALLBACK (on_check_finished), NULL);
 
   loop = g_main_loop_new (NULL, FALSE);

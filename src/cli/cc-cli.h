@@ -21,6 +21,7 @@ typedef struct
   gboolean  json;
   char     *profile_path;
   char     *ice_servers_path;
+  char     *proxy_url;        /* NULL: the system's proxy settings */
   guint     timeout_seconds;
   guint     hold_seconds;
 } CcCliOptions;
