@@ -13,6 +13,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <libsoup/soup.h>
+
 #include "cc-check.h"
 #include "cc-util.h"
 
@@ -134,9 +136,26 @@ static gboolean
 cc_check_deadline_cb (gpointer user_data)
 {
   CcCheck *self = user_data;
+
+  cc_check_expire (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+cc_check_expire (CcCheck *self)
+{
   CcCheckPrivate *priv = cc_check_get_instance_private (self);
 
-  g_clear_pointer (&priv->deadline, g_source_unref);
+  g_return_if_fail (CC_IS_CHECK (self));
+
+  if (priv->task == NULL)
+    return;
+
+  if (priv->deadline != NULL)
+    {
+      g_source_destroy (priv->deadline);
+      g_clear_pointer (&priv->deadline, g_source_unref);
+    }
 
   g_object_ref (self);
   if (priv->resolving)
@@ -152,8 +171,6 @@ cc_check_deadline_cb (gpointer user_data)
   cc_check_settle (self, CC_STATUS_FAIL, CC_ERROR_TIMEOUT,
                    _("No answer before the time limit."));
   g_object_unref (self);
-
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -256,6 +273,22 @@ cc_check_class_init (CcCheckClass *klass)
   object_class->get_property = cc_check_get_property;
 
   klass->timed_out = cc_check_real_timed_out;
+
+  /* Register, on this thread and before any check starts a worker thread, the
+   * types that GIO's resolver and socket threads and libsoup's class
+   * initialisation both create: GLib 2.74 can deadlock when a worker thread
+   * registers GInetSocketAddress while the main thread initialises a class
+   * that needs it (seen as a hung run in the namespace lab). */
+  g_type_ensure (G_TYPE_INET_ADDRESS);
+  g_type_ensure (G_TYPE_INET_SOCKET_ADDRESS);
+  g_type_ensure (G_TYPE_NETWORK_ADDRESS);
+  g_type_ensure (G_TYPE_PROXY_ADDRESS);
+  g_type_ensure (G_TYPE_SOCKET_CONNECTION);
+  g_type_ensure (G_TYPE_TCP_CONNECTION);
+  g_type_ensure (G_TYPE_SOCKET_CLIENT);
+  g_type_ensure (SOUP_TYPE_SESSION);
+  g_type_ensure (SOUP_TYPE_MESSAGE);
+  g_type_ensure (SOUP_TYPE_WEBSOCKET_CONNECTION);
 
   properties[PROP_KIND] =
     g_param_spec_string ("kind", NULL, NULL, NULL,

@@ -126,6 +126,9 @@ void          cc_check_skip             (CcCheck    *self,
  * then ends as `dns-failure`, not as a silently dropped connection. */
 void          cc_check_set_resolving    (CcCheck    *self,
                                          gboolean    resolving);
+/* Ends the check as its deadline would (dns-failure while resolving, else the
+ * class's timed_out), for a subclass with an earlier deadline of its own. */
+void          cc_check_expire           (CcCheck    *self);
 /* The same, from GSocketClient's "event" or SoupMessage's "network-event". */
 void          cc_check_note_socket_event (CcCheck           *self,
                                           GSocketClientEvent event);

@@ -693,6 +693,29 @@ cc_diagnosis_update (CcRequirement *req,
 
   status = compute_status (req, &primary);
 
+  /* A connection that failed because its name did not resolve, or resolved to
+   * a sinkhole, is explained by the name lookup, not by the connection. */
+  if (primary != NULL && g_strcmp0 (cc_check_get_kind (primary), "dns") != 0)
+    {
+      GListModel *checks = cc_requirement_get_checks (req);
+      g_autofree char *host = target_host (primary);
+
+      for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+          CcError code = cc_check_get_error (check);
+
+          if (g_strcmp0 (cc_check_get_kind (check), "dns") == 0 &&
+              cc_check_get_status (check) == CC_STATUS_FAIL &&
+              (code == CC_ERROR_DNS_SINKHOLE || code == CC_ERROR_DNS_FAILURE) &&
+              g_strcmp0 (cc_check_get_target (check), host) == 0)
+            {
+              primary = check;
+              break;
+            }
+        }
+    }
+
   switch (status)
     {
     case CC_STATUS_PASS:

@@ -320,6 +320,18 @@ build_checks (CcRunner *self)
           if (domain->probe == CC_DOMAIN_PROBE_HTTPS)
             {
               g_autofree char *url = g_strdup_printf ("https://%s/", domain->hosts[j]);
+              g_autofree char *name = g_strdup (domain->hosts[j]);
+              char *colon = strchr (name, ':');
+              CcCheck *lookup;
+
+              /* The name lookup on its own, so that a sinkholed or missing name
+               * is named as the cause of a failed request. */
+              if (colon != NULL)
+                *colon = '\0';
+              lookup = dns_check (self, name);
+              g_object_set_data_full (G_OBJECT (lookup), "cc-domain", g_strdup (domain->pattern), g_free);
+              add (self, "domains", lookup, CC_CHECK_ROLE_SUPPORTING);
+
               check = cc_https_check_new (url);
             }
           else
