@@ -2,7 +2,7 @@
  * (tests/lab/netns): it stands in for Whereby's signaling and web hosts at a
  * lab address on port 443, with a certificate from the lab CA for all their names.
  *
- *   cc-netlab-web --address 198.18.1.10 --cert server.pem --key server.key
+ *   cc-netlab-web --address 198.18.1.10 --cert server.pem --key server.key [--refuse-websockets]
  *
  * GET anything: 200. /protocol/socket.io/v4/: an Engine.IO v4 endpoint like the
  * real signaling server (open packet 0{…}, CONNECT 40 → 40{…}, ping 2 → pong 3).
@@ -14,6 +14,8 @@
 #include <glib-unix.h>
 #include <libsoup/soup.h>
 
+static gboolean refuse_websockets;
+
 static void
 root_cb (SoupServer        *server,
          SoupServerMessage *msg,
@@ -24,9 +26,14 @@ root_cb (SoupServer        *server,
   static const char body[] = "Connection Check namespace lab\n";
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
-  /* Leave WebSocket upgrades to the WebSocket handler (it runs after this one). */
+  /* Leave WebSocket upgrades to the WebSocket handler (it runs after this one),
+   * unless this server plays a filter that refuses them. */
   if (soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
-    return;
+    {
+      if (refuse_websockets)
+        soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+      return;
+    }
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
@@ -110,6 +117,7 @@ main (int   argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port (443)", "PORT" },
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert_path, "Certificate (PEM)", "FILE" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path, "Private key (PEM)", "FILE" },
+    { "refuse-websockets", 0, 0, G_OPTION_ARG_NONE, &refuse_websockets, "Answer WebSocket upgrades with 403", NULL },
     { NULL }
   };
 
@@ -131,6 +139,8 @@ main (int   argc,
 
   server = soup_server_new ("tls-certificate", cert, NULL);
   soup_server_add_handler (server, NULL, root_cb, NULL, NULL);
+  /* Also in front of the Engine.IO endpoint, so --refuse-websockets covers it. */
+  soup_server_add_handler (server, "/protocol/socket.io/v4", root_cb, NULL, NULL);
   soup_server_add_websocket_handler (server, NULL, NULL, NULL, plain_ws_cb, NULL, NULL);
   soup_server_add_websocket_handler (server, "/protocol/socket.io/v4", NULL, NULL, engine_io_cb, NULL, NULL);
 
