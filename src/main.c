@@ -152,6 +152,14 @@ main (int   argc,
       return 0;
     }
 
+  /* No display to open a window on (a server, an SSH session): say so and
+   * give the text report rather than fail. */
+  if (!cli && !options.json && g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("%s\n", _("No display found: running without a window (as with --cli)."));
+      cli = TRUE;
+    }
+
   if (cli || options.json)
     status = cc_cli_run (&options);
   else

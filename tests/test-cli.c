@@ -79,9 +79,15 @@ run_app (RunResult          *r,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+    /* The program under test never sees a display: headless is what is tested. */
+    g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+    g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+    proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  }
   g_assert_no_error (error);
 
   limit = g_timeout_add_seconds (WAIT_LIMIT_S, wait_limit_cb, NULL);
@@ -524,6 +530,20 @@ test_text_report (void)
   g_assert_null (strstr (r.out, "{"));
 }
 
+/* No headless flag and no display: the text report, said so, not a failure. */
+static void
+test_no_display (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--profile", profile, NULL };
+
+  run_app (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.err, "No display found");
+  assert_contains (r.out, "Verdict: READY");
+}
+
 /* Through an explicit HTTP proxy: signaling, HTTPS and TURN over TCP/TLS go
  * through CONNECT tunnels, the report names the proxy. */
 static void
@@ -820,6 +840,7 @@ main (int   argc,
   g_test_add_func ("/cli/silent", test_silent);
   g_test_add_func ("/cli/sinkhole", test_sinkhole);
   g_test_add_func ("/cli/text-report", test_text_report);
+  g_test_add_func ("/cli/no-display", test_no_display);
   g_test_add_func ("/cli/proxy", test_proxy);
   g_test_add_func ("/cli/proxy-auth", test_proxy_auth);
   for (guint i = 0; i < G_N_ELEMENTS (bad_runs); i++)
