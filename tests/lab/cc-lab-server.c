@@ -94,6 +94,7 @@ main (int   argc,
   if (lab == NULL || !write_templates (lab, writes, &error))
     {
       g_printerr ("cc-lab-server: %s\n", error->message);
+      g_clear_pointer (&lab, cc_lab_free);
       g_source_remove (sigint_id);
       g_source_remove (sigterm_id);
       return EXIT_FAILURE;
@@ -103,6 +104,9 @@ main (int   argc,
   fflush (stdout);
   g_main_loop_run (loop);
 
+  /* Before the handlers go: a second signal must not kill us halfway through
+   * stopping coturn and deleting the directory. */
+  g_clear_pointer (&lab, cc_lab_free);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 

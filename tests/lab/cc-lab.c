@@ -683,20 +683,38 @@ udp_port_answers (guint16 port)
          memcmp (reply + 8, request + 8, 12) == 0;
 }
 
+/* The last lines of @path, or NULL if it is missing or empty. */
 static char *
-log_tail (const char *path)
+file_tail (const char *path)
 {
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   guint n;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL) || text[0] == '\0')
-    return g_strdup ("(coturn wrote no log)");
+  if (!g_file_get_contents (path, &text, NULL, NULL) || g_strchomp (text)[0] == '\0')
+    return NULL;
 
-  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  lines = g_strsplit (text, "\n", -1);
   n = g_strv_length (lines);
 
   return g_strjoinv ("\n", lines + (n > LAB_LOG_TAIL_LINES ? n - LAB_LOG_TAIL_LINES : 0));
+}
+
+/* What coturn said: its log, and what it printed before it had one (a bad
+ * option, a port in use). */
+static char *
+coturn_tail (CcLab *lab)
+{
+  g_autofree char *output = g_build_filename (lab->dir, "turnserver.out", NULL);
+  g_autofree char *log = file_tail (lab->coturn_log);
+  g_autofree char *printed = file_tail (output);
+
+  if (log == NULL && printed == NULL)
+    return g_strdup ("(coturn wrote nothing)");
+  if (log == NULL || printed == NULL)
+    return g_strdup (log != NULL ? log : printed);
+
+  return g_strjoin ("\n", log, printed, NULL);
 }
 
 /* coturn dies with the process that started it: a test that aborts (as it does on
@@ -713,6 +731,7 @@ start_coturn (CcLab   *lab,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *output = NULL;
   guint16 port;
   guint16 tls_port;
   gint64 limit;
@@ -754,10 +773,14 @@ start_coturn (CcLab   *lab,
   g_ptr_array_add (argv, g_strdup ("--simple-log"));
   g_ptr_array_add (argv, g_strdup_printf ("--log-file=%s", lab->coturn_log));
   g_ptr_array_add (argv, g_strdup_printf ("--pidfile=%s/turnserver.pid", lab->dir));
+  /* Its own SQLite database, not the system's /var/lib/turn/turndb. */
+  g_ptr_array_add (argv, g_strdup_printf ("--userdb=%s/turndb", lab->dir));
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* The tests speak TAP on our stdout: coturn's goes to a file in the lab. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  output = g_build_filename (lab->dir, "turnserver.out", NULL);
+  g_subprocess_launcher_set_stdout_file_path (launcher, output);
   g_subprocess_launcher_set_cwd (launcher, lab->dir);
   g_subprocess_launcher_set_child_setup (launcher, coturn_child_setup, NULL, NULL);
   lab->coturn = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
@@ -772,10 +795,10 @@ start_coturn (CcLab   *lab,
 
       if (exited || g_get_monotonic_time () > limit)
         {
-          g_autofree char *tail = log_tail (lab->coturn_log);
+          g_autofree char *tail = coturn_tail (lab);
 
           g_set_error (error, G_IO_ERROR, exited ? G_IO_ERROR_FAILED : G_IO_ERROR_TIMED_OUT,
-                       "turnserver %s on 127.0.0.1 ports %u and %u; the end of its log:\n%s",
+                       "turnserver %s on 127.0.0.1 ports %u and %u; the end of its output:\n%s",
                        exited ? "exited instead of listening" : "did not start listening in time",
                        port, tls_port, tail);
           return FALSE;
