@@ -241,8 +241,8 @@ get_uint (Parser     *parser,
 
   if (!g_ascii_string_to_unsigned (value, 10, min, max, out, &local_error))
     return parser_error (parser, group, key,
-                         _("“%s” is not a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT),
-                         value, min, max);
+                         _("“%s” is not a whole number from %llu to %llu"),
+                         value, (unsigned long long) min, (unsigned long long) max);
 
   return TRUE;
 }

@@ -117,7 +117,7 @@ cc_report_check_line (CcRequirement *requirement,
     g_string_append_printf (line, " (%s)", cc_check_get_transport (check));
   if (error != CC_ERROR_NONE)
     g_string_append_printf (line, " %s", cc_error_to_string (error));
-  g_string_append_printf (line, _(" in %" G_GINT64_FORMAT " ms"), cc_check_get_duration_ms (check));
+  g_string_append_printf (line, _(" in %d ms"), (int) cc_check_get_duration_ms (check));
   append_metrics (line, check);
 
   return g_string_free (line, FALSE);
@@ -176,7 +176,7 @@ cc_report_to_text (CcRunner *runner)
             g_string_append_printf (line, _(" at %s"), cc_check_get_address (check));
           if (cc_check_get_error (check) != CC_ERROR_NONE)
             g_string_append_printf (line, ": %s", cc_error_to_string (cc_check_get_error (check)));
-          g_string_append_printf (line, _(", %" G_GINT64_FORMAT " ms"), cc_check_get_duration_ms (check));
+          g_string_append_printf (line, _(", %d ms"), (int) cc_check_get_duration_ms (check));
           append_metrics (line, check);
           if (cc_check_get_tls_issuer (check) != NULL)
             g_string_append_printf (line, _(", certificate issuer “%s”"), cc_check_get_tls_issuer (check));
