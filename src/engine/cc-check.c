@@ -30,6 +30,7 @@ typedef struct
   char           *address;
   char           *detail;
   char           *tls_issuer;
+  char           *tls_root;
   GTlsDatabase   *tls_database;
   GProxyResolver *proxy_resolver;
 
@@ -42,6 +43,7 @@ typedef struct
 
   guint           timeout_ms;
   guint           http_status;
+  guint           tls_errors;
   gboolean        resolving;
   CcStatus        status;
   CcError         error;
@@ -225,6 +227,7 @@ cc_check_finalize (GObject *object)
   g_free (priv->address);
   g_free (priv->detail);
   g_free (priv->tls_issuer);
+  g_free (priv->tls_root);
 
   G_OBJECT_CLASS (cc_check_parent_class)->finalize (object);
 }
@@ -406,6 +409,7 @@ DEFINE_STRING_ACCESSORS (target, PROP_TARGET)
 DEFINE_STRING_ACCESSORS (transport, PROP_TRANSPORT)
 DEFINE_STRING_ACCESSORS (address, PROP_ADDRESS)
 DEFINE_STRING_ACCESSORS (tls_issuer, 0)
+DEFINE_STRING_ACCESSORS (tls_root, 0)
 
 const char *
 cc_check_get_detail (CcCheck *self)
@@ -681,4 +685,45 @@ cc_check_set_target_host_port (CcCheck    *self,
     target = g_strdup_printf ("%s:%u", host, port);
 
   cc_check_set_target (self, target);
+}
+
+GTlsCertificateFlags
+cc_check_get_tls_errors (CcCheck *self)
+{
+  CcCheckPrivate *priv;
+
+  g_return_val_if_fail (CC_IS_CHECK (self), 0);
+  priv = cc_check_get_instance_private (self);
+  return priv->tls_errors;
+}
+
+void
+cc_check_set_tls_errors (CcCheck              *self,
+                         GTlsCertificateFlags  errors)
+{
+  CcCheckPrivate *priv;
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  priv = cc_check_get_instance_private (self);
+  priv->tls_errors = errors;
+}
+
+void
+cc_check_restart_deadline (CcCheck *self,
+                           guint    timeout_ms)
+{
+  CcCheckPrivate *priv;
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  priv = cc_check_get_instance_private (self);
+
+  if (priv->task == NULL || priv->deadline == NULL)
+    return;
+
+  g_source_destroy (priv->deadline);
+  g_clear_pointer (&priv->deadline, g_source_unref);
+  priv->deadline = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (priv->deadline, cc_check_deadline_cb, self, NULL);
+  g_source_set_name (priv->deadline, "[connection-check] check deadline");
+  g_source_attach (priv->deadline, g_main_context_get_thread_default ());
 }

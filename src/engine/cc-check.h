@@ -81,6 +81,10 @@ CcError       cc_check_get_error        (CcCheck *self);
 const char   *cc_check_get_detail       (CcCheck *self);
 gint64        cc_check_get_duration_ms  (CcCheck *self);
 const char   *cc_check_get_tls_issuer   (CcCheck *self);
+/* Why a certificate was rejected (0 when it was not). */
+GTlsCertificateFlags cc_check_get_tls_errors (CcCheck *self);
+/* Where the TLS chain is anchored: public, profile, private, unknown (cc-tls-roots.h). */
+const char   *cc_check_get_tls_root     (CcCheck *self);
 guint         cc_check_get_http_status  (CcCheck *self);
 /* Measured values; negative when not measured. */
 double        cc_check_get_rtt_ms       (CcCheck *self);
@@ -103,6 +107,13 @@ void          cc_check_set_address      (CcCheck    *self,
                                          const char *address);
 void          cc_check_set_tls_issuer   (CcCheck    *self,
                                          const char *issuer);
+void          cc_check_set_tls_root     (CcCheck    *self,
+                                         const char *root);
+void          cc_check_set_tls_errors   (CcCheck              *self,
+                                         GTlsCertificateFlags  errors);
+/* A check that goes on to a second step gives it a time limit of its own. */
+void          cc_check_restart_deadline (CcCheck    *self,
+                                         guint       timeout_ms);
 void          cc_check_set_http_status  (CcCheck    *self,
                                          guint       http_status);
 void          cc_check_set_metrics      (CcCheck    *self,

@@ -250,12 +250,33 @@ target_host (CcCheck *check)
 }
 
 /* "Blocked: UDP port 443 gets no answer" */
+/* A certificate from a trusted authority, only for another name: what captive
+ * portals and redirecting filters present. */
+static gboolean
+wrong_name_only (CcCheck *check)
+{
+  return cc_check_get_tls_errors (check) == G_TLS_CERTIFICATE_BAD_IDENTITY;
+}
+
 static char *
 describe_failure (CcCheck *check)
 {
   g_autofree char *path = describe_path (check);
   g_autofree char *host = target_host (check);
   const char *issuer = cc_check_get_tls_issuer (check);
+
+  /* HTTPS inspection by a certificate authority this device trusts. */
+  if (g_strcmp0 (cc_check_get_tls_root (check), "private") == 0)
+    {
+      if (cc_check_get_error (check) == CC_ERROR_NONE)
+        return g_strdup_printf (_("secure connections to %s are inspected by “%s”"),
+                                host, issuer ? issuer : "?");
+      if (cc_check_get_http_status (check) != 0)
+        return g_strdup_printf (_("secure connections to %s are inspected by “%s”, which refuses WebSocket connections (HTTP %u)"),
+                                host, issuer ? issuer : "?", cc_check_get_http_status (check));
+      return g_strdup_printf (_("secure connections to %s are inspected by “%s”, and WebSocket connections through it fail"),
+                              host, issuer ? issuer : "?");
+    }
 
   switch (cc_check_get_error (check))
     {
@@ -271,6 +292,9 @@ describe_failure (CcCheck *check)
       return g_strdup_printf (_("the name %s resolves to a blocking address (%s)"),
                               host, cc_check_get_address (check) ? cc_check_get_address (check) : "?");
     case CC_ERROR_TLS_UNTRUSTED:
+      if (wrong_name_only (check))
+        return g_strdup_printf (_("secure connections to %s are answered with a certificate for another name"),
+                                host);
       return g_strdup_printf (_("secure connections to %s are intercepted by “%s”"),
                               host, issuer ? issuer : _("an unknown issuer"));
     case CC_ERROR_TLS_FAILURE:
@@ -308,6 +332,15 @@ explain_cause (CcCheck *check)
 {
   const char *issuer = cc_check_get_tls_issuer (check);
 
+  if (g_strcmp0 (cc_check_get_tls_root (check), "private") == 0)
+    {
+      if (cc_check_get_error (check) == CC_ERROR_NONE)
+        return g_strdup_printf (_("A proxy or filter decrypts secure connections with the certificate authority “%s”, which was installed on this device (it is not a public one). WebSocket connections still get through it, so calls work, but a change to its rules could stop them."),
+                                issuer ? issuer : "?");
+      return g_strdup_printf (_("A proxy or filter decrypts secure connections with the certificate authority “%s”, which was installed on this device (it is not a public one), and it does not let the secure WebSocket connection calls need through."),
+                              issuer ? issuer : "?");
+    }
+
   switch (cc_check_get_error (check))
     {
     case CC_ERROR_TIMEOUT:
@@ -322,6 +355,8 @@ explain_cause (CcCheck *check)
       return g_strdup_printf (_("A filter answers the name lookup with a blocking address (%s) instead of the real server."),
                               cc_check_get_address (check) ? cc_check_get_address (check) : "?");
     case CC_ERROR_TLS_UNTRUSTED:
+      if (wrong_name_only (check))
+        return g_strdup (_("Something answers in place of the servers, with a valid certificate for another name: most likely a captive portal (the sign-in page of a hotel, airport or guest network). Open any web page, sign in or accept the terms, then test again; if no sign-in page appears, a filter redirects secure connections."));
       return g_strdup_printf (_("Something on the network intercepts secure connections: the certificate was issued by “%s”, which this device does not trust."),
                               issuer ? issuer : _("an unknown issuer"));
     case CC_ERROR_TLS_FAILURE:
@@ -633,6 +668,7 @@ pass_summary (CcRequirement *req)
   GListModel *checks = cc_requirement_get_checks (req);
   guint n = g_list_model_get_n_items (checks);
   guint unverified = 0;
+  gboolean unknown_root = FALSE;
   g_autofree char *issuer = NULL;
   double loss = -1, jitter = -1, rtt = -1;
 
@@ -644,6 +680,8 @@ pass_summary (CcRequirement *req)
         unverified++;
       if (issuer == NULL && cc_check_get_tls_issuer (check) != NULL)
         issuer = g_strdup (cc_check_get_tls_issuer (check));
+      if (g_strcmp0 (cc_check_get_tls_root (check), "unknown") == 0)
+        unknown_root = TRUE;
       if (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 &&
           cc_check_get_loss_pct (check) >= 0 && loss < 0)
         {
@@ -672,6 +710,8 @@ pass_summary (CcRequirement *req)
                                       unverified), unverified);
   if (g_str_equal (id, "domains"))
     return g_strdup (_("Every domain answers"));
+  if (g_str_equal (id, "https-inspection") && issuer != NULL && unknown_root)
+    return g_strdup_printf (_("Certificate from “%s”; this system lists no public authorities to compare it with"), issuer);
   if (g_str_equal (id, "https-inspection") && issuer != NULL)
     return g_strdup_printf (_("No interception found (certificate from “%s”)"), issuer);
   if (g_str_equal (id, "https-inspection"))
@@ -876,4 +916,32 @@ cc_diagnosis_verdict (GListModel  *requirements,
     }
 
   return verdict;
+}
+
+void
+cc_diagnosis_note_proxy (GListModel *requirements,
+                         const char *proxy)
+{
+  static const char * const udp_ids[] = { "turn-udp", "media-udp", NULL };
+
+  g_return_if_fail (G_IS_LIST_MODEL (requirements));
+
+  if (proxy == NULL || g_str_equal (proxy, "none") || g_str_equal (proxy, "direct://"))
+    return;
+
+  for (guint i = 0; udp_ids[i] != NULL; i++)
+    {
+      CcRequirement *req = NULL;
+      CcStatus status = status_of (requirements, udp_ids[i], &req);
+      g_autofree char *hint = NULL;
+      g_autofree char *summary = NULL;
+
+      if (req == NULL || !is_bad (status))
+        continue;
+
+      summary = g_strdup (cc_requirement_get_summary (req));
+      hint = g_strdup_printf (_("%s This network sends web traffic through the proxy at %s, which cannot carry UDP: these ports must be allowed directly, not through the proxy."),
+                              cc_requirement_get_hint (req) ? cc_requirement_get_hint (req) : "", proxy);
+      cc_requirement_set_result (req, status, summary, g_strchug (hint));
+    }
 }

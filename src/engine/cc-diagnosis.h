@@ -43,4 +43,9 @@ CcVerdict   cc_diagnosis_verdict          (GListModel    *requirements,
                                            CcProfile     *profile,
                                            char         **summary);
 
+/* With a proxy in use, says in the UDP requirements' hints that a web proxy
+ * cannot carry UDP. */
+void        cc_diagnosis_note_proxy       (GListModel    *requirements,
+                                           const char    *proxy);
+
 G_END_DECLS

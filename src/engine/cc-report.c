@@ -372,6 +372,8 @@ cc_report_to_json (CcRunner *runner)
             }
           if (cc_check_get_tls_issuer (check) != NULL)
             add_string_or_null (builder, "tls_issuer", cc_check_get_tls_issuer (check));
+          if (cc_check_get_tls_root (check) != NULL)
+            add_string_or_null (builder, "tls_root", cc_check_get_tls_root (check));
           if (cc_check_get_http_status (check) != 0)
             {
               json_builder_set_member_name (builder, "http_status");

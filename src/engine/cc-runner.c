@@ -223,7 +223,13 @@ build_checks (CcRunner *self)
                  self->hold_seconds * 1000);
 
       if (ws->essential)
-        add (self, "https-inspection", cc_tls_check_new (ws->host, ws->port), CC_CHECK_ROLE_ESSENTIAL);
+        {
+          CcCheck *inspection = cc_tls_check_new (ws->host, ws->port);
+
+          cc_tls_check_set_inspection_probe (CC_TLS_CHECK (inspection), ws->url, ws->round_trip,
+                                             ws->subprotocol);
+          add (self, "https-inspection", inspection, CC_CHECK_ROLE_ESSENTIAL);
+        }
     }
 
   /* turn-udp, turn-tcp */
@@ -357,6 +363,10 @@ cc_runner_complete (CcRunner *self)
   g_autofree char *summary = NULL;
 
   self->duration_ms = (g_get_monotonic_time () - self->started_us) / 1000;
+  cc_set_str (&self->proxy, cc_network_check_get_proxy (self->network_check));
+  cc_set_str (&self->connectivity, cc_network_check_get_connectivity (self->network_check));
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    cc_diagnosis_note_proxy (G_LIST_MODEL (self->requirements), self->proxy);
   /* A stopped run has no verdict: what did not run proves nothing. */
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     self->verdict = CC_VERDICT_UNKNOWN;
@@ -364,9 +374,6 @@ cc_runner_complete (CcRunner *self)
     self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
   g_free (self->summary);
   self->summary = g_steal_pointer (&summary);
-
-  cc_set_str (&self->proxy, cc_network_check_get_proxy (self->network_check));
-  cc_set_str (&self->connectivity, cc_network_check_get_connectivity (self->network_check));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERDICT]);

@@ -1101,6 +1101,7 @@ cc_stun_check_accept_certificate_cb (GTlsConnection       *connection,
   g_autofree char *detail = NULL;
 
   cc_check_set_tls_issuer (CC_CHECK (self), issuer);
+  cc_check_set_tls_errors (CC_CHECK (self), errors);
   detail = g_strdup_printf (_("The relay’s certificate was issued by “%s”, which this device does not accept (%s)."),
                             issuer ? issuer : _("an unknown issuer"), what);
   cc_stun_check_finish_fail (self, CC_ERROR_TLS_UNTRUSTED, detail);

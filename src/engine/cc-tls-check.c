@@ -13,6 +13,8 @@
 #include "cc-tcp-check.h"
 #include "cc-tls-check.h"
 #include "cc-tls-info.h"
+#include "cc-tls-roots.h"
+#include "cc-websocket-check.h"
 
 struct _CcTlsCheck
 {
@@ -24,6 +26,11 @@ struct _CcTlsCheck
   GCancellable         *cancellable;
   GTlsCertificateFlags  rejected;
   gboolean              saw_rejection;
+
+  /* With a probe: when the chain is anchored at a private root (inspection),
+   * whether WebSockets get through it. */
+  CcCheck              *probe;
+  char                 *handshake_detail;
 };
 
 G_DEFINE_FINAL_TYPE (CcTlsCheck, cc_tls_check, CC_TYPE_CHECK)
@@ -37,6 +44,7 @@ cc_tls_check_accept_certificate_cb (GTlsConnection       *connection,
   g_autofree char *issuer = cc_tls_issuer_name (certificate);
 
   cc_check_set_tls_issuer (CC_CHECK (self), issuer);
+  cc_check_set_tls_errors (CC_CHECK (self), errors);
   self->rejected = errors;
   self->saw_rejection = TRUE;
   return FALSE;
@@ -53,6 +61,32 @@ protocol_name (GTlsProtocolVersion version)
     case G_TLS_PROTOCOL_VERSION_TLS_1_3: return "TLS 1.3";
     default: return "TLS";
     }
+}
+
+static void
+cc_tls_check_probe_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CcTlsCheck) self = user_data;
+  CcCheck *probe = CC_CHECK (object);
+  g_autofree char *detail = NULL;
+
+  cc_check_run_finish (probe, result, NULL);
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
+
+  if (cc_check_get_status (probe) == CC_STATUS_PASS)
+    {
+      detail = g_strdup_printf (_("%s WebSocket connections get through it."), self->handshake_detail);
+      cc_check_warn (CC_CHECK (self), CC_ERROR_NONE, detail);
+      return;
+    }
+
+  cc_check_set_http_status (CC_CHECK (self), cc_check_get_http_status (probe));
+  detail = g_strdup_printf (_("%s A WebSocket through it fails: %s"), self->handshake_detail,
+                            cc_check_get_detail (probe) ? cc_check_get_detail (probe) : "");
+  cc_check_fail (CC_CHECK (self), cc_check_get_error (probe), detail);
 }
 
 static void
@@ -82,15 +116,37 @@ cc_tls_check_handshake_cb (GObject      *object,
     }
 
   {
-    g_autofree char *issuer = cc_tls_issuer_name (g_tls_connection_get_peer_certificate (tls));
+    GTlsCertificate *peer = g_tls_connection_get_peer_certificate (tls);
+    g_autofree char *issuer = cc_tls_issuer_name (peer);
+    g_autofree char *root_name = NULL;
+    CcTlsRoot root = cc_tls_classify_chain (cc_check_get_tls_database (CC_CHECK (self)), peer, &root_name);
 
     cc_check_set_tls_issuer (CC_CHECK (self), issuer);
-    detail = g_strdup_printf (_("%s handshake with %s; certificate issued by “%s”."),
-                              protocol_name (g_tls_connection_get_protocol_version (tls)),
-                              self->host, issuer ? issuer : "?");
+    cc_check_set_tls_root (CC_CHECK (self), cc_tls_root_to_string (root));
+    if (root == CC_TLS_ROOT_PRIVATE)
+      detail = g_strdup_printf (_("%s handshake with %s; the certificate was issued by “%s”, a certificate authority installed on this device and not a public one: something inspects HTTPS."),
+                                protocol_name (g_tls_connection_get_protocol_version (tls)),
+                                self->host, issuer ? issuer : "?");
+    else
+      detail = g_strdup_printf (_("%s handshake with %s; certificate issued by “%s”."),
+                                protocol_name (g_tls_connection_get_protocol_version (tls)),
+                                self->host, issuer ? issuer : "?");
+
+    g_io_stream_close_async (G_IO_STREAM (tls), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+
+    if (root == CC_TLS_ROOT_PRIVATE && self->probe != NULL)
+      {
+        self->handshake_detail = g_steal_pointer (&detail);
+        cc_check_set_tls_database (self->probe, cc_check_get_tls_database (CC_CHECK (self)));
+        cc_check_set_proxy_resolver (self->probe, cc_check_get_proxy_resolver (CC_CHECK (self)));
+        /* The probe gets the per-check time of its own, and this check a little more. */
+        cc_check_set_timeout_ms (self->probe, cc_check_get_timeout_ms (CC_CHECK (self)));
+        cc_check_restart_deadline (CC_CHECK (self), cc_check_get_timeout_ms (CC_CHECK (self)) + 500);
+        cc_check_run_async (self->probe, self->cancellable, cc_tls_check_probe_cb, g_object_ref (self));
+        return;
+      }
   }
 
-  g_io_stream_close_async (G_IO_STREAM (tls), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   cc_check_pass (CC_CHECK (self), detail);
 }
 
@@ -163,6 +219,7 @@ cc_tls_check_dispose (GObject *object)
       g_clear_object (&self->tls);
     }
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->probe);
 
   G_OBJECT_CLASS (cc_tls_check_parent_class)->dispose (object);
 }
@@ -173,6 +230,7 @@ cc_tls_check_finalize (GObject *object)
   CcTlsCheck *self = CC_TLS_CHECK (object);
 
   g_free (self->host);
+  g_free (self->handshake_detail);
 
   G_OBJECT_CLASS (cc_tls_check_parent_class)->finalize (object);
 }
@@ -208,4 +266,17 @@ cc_tls_check_new (const char *host,
   cc_check_set_transport (CC_CHECK (self), "tls");
 
   return CC_CHECK (self);
+}
+
+void
+cc_tls_check_set_inspection_probe (CcTlsCheck *self,
+                                   const char *url,
+                                   CcRoundTrip round_trip,
+                                   const char *subprotocol)
+{
+  g_return_if_fail (CC_IS_TLS_CHECK (self));
+  g_return_if_fail (url != NULL);
+
+  g_clear_object (&self->probe);
+  self->probe = cc_websocket_check_new (url, round_trip, subprotocol, 0);
 }

@@ -14,6 +14,7 @@ struct _CcTlsDatabase
 
   GTlsDatabase *extra;
   GTlsDatabase *system;
+  GList        *extra_certificates;
 };
 
 G_DEFINE_FINAL_TYPE (CcTlsDatabase, cc_tls_database, G_TYPE_TLS_DATABASE)
@@ -105,6 +106,7 @@ cc_tls_database_dispose (GObject *object)
 
   g_clear_object (&self->extra);
   g_clear_object (&self->system);
+  g_list_free_full (g_steal_pointer (&self->extra_certificates), g_object_unref);
 
   G_OBJECT_CLASS (cc_tls_database_parent_class)->dispose (object);
 }
@@ -145,6 +147,21 @@ cc_tls_database_new (const char  *extra_ca_file,
   self->extra = g_tls_file_database_new (extra_ca_file, error);
   if (self->extra == NULL)
     return NULL;
+  self->extra_certificates = g_tls_certificate_list_new_from_file (extra_ca_file, NULL);
 
   return G_TLS_DATABASE (g_steal_pointer (&self));
+}
+
+gboolean
+cc_tls_database_is_extra_root (CcTlsDatabase   *self,
+                               GTlsCertificate *certificate)
+{
+  g_return_val_if_fail (CC_IS_TLS_DATABASE (self), FALSE);
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
+
+  for (GList *l = self->extra_certificates; l != NULL; l = l->next)
+    if (g_tls_certificate_is_same (l->data, certificate))
+      return TRUE;
+
+  return FALSE;
 }

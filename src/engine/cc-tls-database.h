@@ -16,4 +16,8 @@ G_DECLARE_FINAL_TYPE (CcTlsDatabase, cc_tls_database, CC, TLS_DATABASE, GTlsData
 GTlsDatabase *cc_tls_database_new (const char  *extra_ca_file,
                                    GError     **error);
 
+/* Whether @certificate is one of the extra CA file's certificates. */
+gboolean      cc_tls_database_is_extra_root (CcTlsDatabase   *self,
+                                             GTlsCertificate *certificate);
+
 G_END_DECLS

@@ -360,6 +360,7 @@ cc_websocket_check_accept_certificate_cb (SoupMessage          *message,
   g_autofree char *issuer = cc_tls_issuer_name (certificate);
 
   cc_check_set_tls_issuer (CC_CHECK (self), issuer);
+  cc_check_set_tls_errors (CC_CHECK (self), errors);
   self->rejected = errors;
   self->saw_rejection = TRUE;
   return FALSE;
