@@ -145,6 +145,25 @@ find_requirement (JsonObject *report,
   return NULL;
 }
 
+static JsonObject *
+find_check (JsonObject *report,
+            const char *id,
+            const char *kind)
+{
+  JsonArray *checks = json_object_get_array_member (find_requirement (report, id), "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_str_equal (json_object_get_string_member (check, "kind"), kind))
+        return check;
+    }
+
+  g_error ("no %s check in %s", kind, id);
+  return NULL;
+}
+
 /* Does some check of @req have @error_class? */
 static gboolean
 has_check_error (JsonObject *req,
@@ -343,9 +362,53 @@ test_ok_with_credentials (void)
   g_assert_null (strstr (r.out, password));
   g_assert_null (strstr (r.err, password));
 
+  /* Two ICE agents called each other through the relay over UDP, TCP and TLS
+   * (through the TLS bridge): every packet of the call-shaped stream arrived. */
+  {
+    const char *transports[] = { "udp", "tcp", "tls" };
+    JsonObject *call;
+
+    for (guint t = 0; t < G_N_ELEMENTS (transports); t++)
+      {
+        JsonObject *check = NULL;
+
+        for (guint i = 0; i < json_array_get_length (json_object_get_array_member (report, "requirements")); i++)
+          {
+            JsonObject *req = json_array_get_object_element (json_object_get_array_member (report, "requirements"), i);
+            JsonArray *checks = json_object_get_array_member (req, "checks");
+
+            for (guint j = 0; j < json_array_get_length (checks); j++)
+              {
+                JsonObject *c = json_array_get_object_element (checks, j);
+
+                if (g_str_equal (json_object_get_string_member (c, "kind"), "ice-call") &&
+                    g_str_equal (json_object_get_string_member (c, "transport"), transports[t]))
+                  {
+                    check = c;
+                    g_assert_cmpstr (json_object_get_string_member (req, "id"), ==,
+                                     t == 0 ? "media-udp" : "turn-tcp");
+                  }
+              }
+          }
+        g_assert_nonnull (check);
+        g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "pass");
+        g_assert_cmpfloat (json_object_get_double_member (check, "loss_pct"), <, 5);
+        g_assert_cmpfloat (json_object_get_double_member (check, "rtt_ms"), >=, 0);
+        g_assert_cmpfloat (json_object_get_double_member (check, "jitter_ms"), >=, 0);
+        /* The stream is about 0.94 Mbit/s; loopback carries all of it. */
+        g_assert_cmpfloat (json_object_get_double_member (check, "bitrate_kbps"), >, 800);
+      }
+
+    call = json_object_get_object_member (report, "call");
+    g_assert_nonnull (call);
+    g_assert_cmpstr (json_object_get_string_member (call, "transport"), ==, "udp");
+    g_assert_cmpstr (json_object_get_string_member (call, "quality"), ==, "good");
+  }
+
   run_app (&text, text_args);
   g_assert_cmpint (text.status, ==, 0);
   assert_contains (text.out, "Verdict:");
+  assert_contains (text.out, "Test call: a call would go through the relay over UDP");
   g_assert_null (strstr (text.out, password));
   g_assert_null (strstr (text.err, password));
 }
@@ -367,6 +430,10 @@ test_wrong_credentials (void)
   run_app (&r, args);
   report = parse_report (parser, r.out);
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "auth-required"));
+  /* The test call cannot get a relay address: said, not crashed. */
+  g_assert_cmpstr (json_object_get_string_member (find_check (report, "media-udp", "ice-call"), "status"),
+                   ==, "fail");
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (report, "call"), "transport"));
   g_assert_null (strstr (r.out, "not-the-password-4711"));
   g_assert_null (strstr (r.err, "not-the-password-4711"));
 }

@@ -51,6 +51,7 @@ typedef struct
   double          rtt_ms;
   double          jitter_ms;
   double          loss_pct;
+  double          bitrate_kbps;
 } CcCheckPrivate;
 
 enum {
@@ -325,6 +326,7 @@ cc_check_init (CcCheck *self)
   priv->rtt_ms = -1;
   priv->jitter_ms = -1;
   priv->loss_pct = -1;
+  priv->bitrate_kbps = -1;
 }
 
 void
@@ -726,4 +728,25 @@ cc_check_restart_deadline (CcCheck *self,
   g_source_set_callback (priv->deadline, cc_check_deadline_cb, self, NULL);
   g_source_set_name (priv->deadline, "[connection-check] check deadline");
   g_source_attach (priv->deadline, g_main_context_get_thread_default ());
+}
+
+double
+cc_check_get_bitrate_kbps (CcCheck *self)
+{
+  CcCheckPrivate *priv;
+
+  g_return_val_if_fail (CC_IS_CHECK (self), -1);
+  priv = cc_check_get_instance_private (self);
+  return priv->bitrate_kbps;
+}
+
+void
+cc_check_set_bitrate_kbps (CcCheck *self,
+                           double   kbps)
+{
+  CcCheckPrivate *priv;
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  priv = cc_check_get_instance_private (self);
+  priv->bitrate_kbps = kbps;
 }

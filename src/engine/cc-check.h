@@ -111,6 +111,10 @@ void          cc_check_set_tls_root     (CcCheck    *self,
                                          const char *root);
 void          cc_check_set_tls_errors   (CcCheck              *self,
                                          GTlsCertificateFlags  errors);
+/* What got through a call-shaped stream, in kbit/s; negative when not measured. */
+double        cc_check_get_bitrate_kbps (CcCheck *self);
+void          cc_check_set_bitrate_kbps (CcCheck    *self,
+                                         double      kbps);
 /* A check that goes on to a second step gives it a time limit of its own. */
 void          cc_check_restart_deadline (CcCheck    *self,
                                          guint       timeout_ms);

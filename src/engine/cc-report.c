@@ -44,6 +44,57 @@ status_label (CcStatus status)
 }
 
 static const char *
+quality_label (CcQuality quality)
+{
+  switch (quality)
+    {
+    case CC_QUALITY_GOOD: return _("good");
+    case CC_QUALITY_FAIR: return _("fair");
+    case CC_QUALITY_POOR: return _("poor");
+    case CC_QUALITY_UNKNOWN:
+    default: return _("not measured");
+    }
+}
+
+/* The call check whose transport a call would really use: the relay over UDP
+ * when it carried the test call, else TCP, else TLS (as browsers prefer them).
+ * @any_call: set when the run made test calls at all. */
+static CcCheck *
+find_call (GListModel *requirements,
+           gboolean   *any_call)
+{
+  static const char * const order[] = { "udp", "tcp", "tls" };
+  CcCheck *best = NULL;
+  guint best_rank = G_N_ELEMENTS (order);
+
+  *any_call = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+
+          if (g_strcmp0 (cc_check_get_kind (check), "ice-call") != 0)
+            continue;
+          *any_call = TRUE;
+          if (cc_check_get_status (check) != CC_STATUS_PASS)
+            continue;
+          for (guint k = 0; k < best_rank; k++)
+            if (g_strcmp0 (cc_check_get_transport (check), order[k]) == 0)
+              {
+                best = check;
+                best_rank = k;
+              }
+        }
+    }
+
+  return best;
+}
+
+static const char *
 verdict_label (CcVerdict verdict)
 {
   switch (verdict)
@@ -144,6 +195,25 @@ cc_report_to_text (CcRunner *runner)
   g_string_append_c (out, '\n');
   if (cc_runner_get_summary (runner) != NULL)
     append_wrapped (out, cc_runner_get_summary (runner), "");
+  {
+    gboolean any_call;
+    CcCheck *call = find_call (requirements, &any_call);
+    g_autofree char *line = NULL;
+    g_autofree char *transport = call ? g_ascii_strup (cc_check_get_transport (call), -1) : NULL;
+
+    if (call != NULL)
+      line = g_strdup_printf (_("Test call: a call would go through the relay over %s — %s (%.0f ms round trip, %.1f ms jitter, %.1f %% loss, %.0f kbit/s)."),
+                              transport,
+                              quality_label (cc_diagnosis_grade (cc_check_get_rtt_ms (call),
+                                                                 cc_check_get_jitter_ms (call),
+                                                                 cc_check_get_loss_pct (call))),
+                              MAX (0, cc_check_get_rtt_ms (call)), MAX (0, cc_check_get_jitter_ms (call)),
+                              cc_check_get_loss_pct (call), MAX (0, cc_check_get_bitrate_kbps (call)));
+    else if (any_call)
+      line = g_strdup (_("Test call: no call got through the relay on any transport."));
+    if (line != NULL)
+      append_wrapped (out, line, "");
+  }
   g_string_append_c (out, '\n');
 
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
@@ -328,6 +398,31 @@ cc_report_to_json (CcRunner *runner)
   add_string_or_null (builder, "connectivity", cc_runner_get_connectivity (runner));
   json_builder_end_object (builder);
 
+  {
+    gboolean any_call;
+    CcCheck *call = find_call (requirements, &any_call);
+
+    if (any_call)
+      {
+        /* The transport a call would really use, and what got through it. */
+        json_builder_set_member_name (builder, "call");
+        json_builder_begin_object (builder);
+        add_string_or_null (builder, "transport", call ? cc_check_get_transport (call) : NULL);
+        if (call != NULL)
+          {
+            add_number_if_measured (builder, "rtt_ms", cc_check_get_rtt_ms (call));
+            add_number_if_measured (builder, "jitter_ms", cc_check_get_jitter_ms (call));
+            add_number_if_measured (builder, "loss_pct", cc_check_get_loss_pct (call));
+            add_number_if_measured (builder, "bitrate_kbps", cc_check_get_bitrate_kbps (call));
+            add_string_or_null (builder, "quality",
+                                cc_quality_to_string (cc_diagnosis_grade (cc_check_get_rtt_ms (call),
+                                                                          cc_check_get_jitter_ms (call),
+                                                                          cc_check_get_loss_pct (call))));
+          }
+        json_builder_end_object (builder);
+      }
+  }
+
   json_builder_set_member_name (builder, "requirements");
   json_builder_begin_array (builder);
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
@@ -363,6 +458,7 @@ cc_report_to_json (CcRunner *runner)
           add_number_if_measured (builder, "rtt_ms", cc_check_get_rtt_ms (check));
           add_number_if_measured (builder, "jitter_ms", cc_check_get_jitter_ms (check));
           add_number_if_measured (builder, "loss_pct", cc_check_get_loss_pct (check));
+          add_number_if_measured (builder, "bitrate_kbps", cc_check_get_bitrate_kbps (check));
           if (cc_check_get_loss_pct (check) >= 0)
             {
               CcQuality quality = cc_diagnosis_grade (cc_check_get_rtt_ms (check),

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-call-check.h"
 #include "cc-dns-check.h"
 #include "cc-https-check.h"
 #include "cc-ice-servers.h"
@@ -24,6 +25,8 @@
 
 /* After the last send, a burst waits this long for late answers. */
 #define CC_BURST_GRACE_MS 1000
+/* A call needs, besides its stream: allocations, ICE checks, the drain. */
+#define CC_CALL_EXTRA_MS 2000
 
 struct _CcRunner
 {
@@ -253,6 +256,23 @@ build_checks (CcRunner *self)
       if (turn->transports & CC_TRANSPORT_TLS)
         add (self, "turn-tcp", allocate_check (self, turn->host, turn->tls_port, CC_TRANSPORT_TLS),
              CC_CHECK_ROLE_ALTERNATIVE);
+
+      /* With credentials, a short call through the relay on each transport. */
+      {
+        static const CcTransport order[] = { CC_TRANSPORT_UDP, CC_TRANSPORT_TCP, CC_TRANSPORT_TLS };
+
+        for (guint t = 0; t < G_N_ELEMENTS (order); t++)
+          {
+            guint16 port = order[t] == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
+            CcIceServer *server = find_credentials (self, turn->host, port, order[t]);
+
+            if (!(turn->transports & order[t]) || server == NULL)
+              continue;
+            add_timed (self, order[t] == CC_TRANSPORT_UDP ? "media-udp" : "turn-tcp",
+                       cc_call_check_new (order[t], turn->host, port, server->username, server->credential),
+                       CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_EXTRA_MS);
+          }
+      }
 
       /* The same burst as on the UDP path, over TCP, to compare what the fallback gives. */
       if ((turn->transports & CC_TRANSPORT_TCP) && !burst_tcp_added && stuns->len > 0)

@@ -1,0 +1,750 @@
+/* cc-call-check.c: see cc-call-check.h.
+ *
+ * Agent 0 (controlling) calls agent 1 through the relay: both gather relay
+ * candidates only (force-relay), exchange credentials and candidates in process,
+ * and run ICE. Then agent 0 sends, for CC_CALL_STREAM_MS, an audio-like packet
+ * every 20 ms (160 bytes: Opus at about 64 kbit/s) and two video-like packets
+ * every 20 ms (1100 bytes each: about 880 kbit/s); agent 1 counts them, computes
+ * the RFC 3550 interarrival jitter from their send times (both agents share this
+ * process's clock), and echoes each audio packet so that agent 0 measures the
+ * round trip.
+ *
+ * TURN over TLS: libnice's TURN_TLS relay type does no real TLS (PITFALLS.md), so
+ * the agent is given TURN over TCP to a bridge: a listener on 127.0.0.1 that
+ * accepts exactly one connection — the agent's — is closed at once, and splices
+ * that connection into a real TLS connection to the relay. It is the only
+ * listening socket the app ever opens, on loopback, for a few milliseconds.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <nice/agent.h>
+#include <glib/gi18n-lib.h>
+
+#include "cc-call-check.h"
+#include "cc-tcp-check.h"
+
+#define CC_CALL_TICK_MS       20
+#define CC_CALL_AUDIO_BYTES   160
+#define CC_CALL_VIDEO_BYTES   1100
+#define CC_CALL_VIDEO_PER_TICK 2
+#define CC_CALL_PACKETS_MAX   ((CC_CALL_STREAM_MS / CC_CALL_TICK_MS + 1) * (1 + CC_CALL_VIDEO_PER_TICK))
+/* Late packets still count after the stream stops. */
+#define CC_CALL_DRAIN_MS      500
+
+#define CC_CALL_MAGIC "CCAL"
+#define CC_CALL_HEADER 17 /* magic 4, kind 1, sequence 4, send time 8 */
+
+struct _CcCallCheck
+{
+  CcCheck              parent_instance;
+
+  CcTransport          transport;
+  char                *host;
+  guint16              port;
+  char                *username;
+  char                *credential;
+
+  GCancellable        *cancellable;
+  char                *relay_ip;
+  guint16              relay_port;
+
+  /* TURN over TLS: the listener, and every stream it bridges (local and TLS) */
+  GSocketListener     *bridge_listener;
+  GPtrArray           *bridge_streams;
+  guint                bridge_accepted;
+
+  NiceAgent           *agents[2];
+  guint                streams[2];
+  gboolean             gathered[2];
+  gboolean             ready[2];
+  gboolean             streaming;
+  char                *pair_type;
+
+  GSource             *tick;
+  GSource             *drain;
+  gint64               stream_start_us;
+  guint                sequence;
+  guint                sent;
+  guint                sent_audio;
+  guint8              *seen;
+  guint                received;
+  guint64              bytes_received;
+  double               jitter_us;
+  gint64               last_transit_us;
+  gboolean             have_transit;
+  double               rtt_sum_ms;
+  guint                rtt_count;
+};
+
+G_DEFINE_FINAL_TYPE (CcCallCheck, cc_call_check, CC_TYPE_CHECK)
+
+static const char *
+transport_label (CcTransport transport)
+{
+  switch (transport)
+    {
+    case CC_TRANSPORT_TCP: return "TCP";
+    case CC_TRANSPORT_TLS: return "TLS";
+    case CC_TRANSPORT_UDP:
+    default: return "UDP";
+    }
+}
+
+static void
+write_header (guint8     *packet,
+              char        kind,
+              guint32     sequence,
+              gint64      send_us)
+{
+  guint32 seq_be = GUINT32_TO_BE (sequence);
+  guint64 time_be = GUINT64_TO_BE ((guint64) send_us);
+
+  memcpy (packet, CC_CALL_MAGIC, 4);
+  packet[4] = (guint8) kind;
+  memcpy (packet + 5, &seq_be, 4);
+  memcpy (packet + 9, &time_be, 8);
+}
+
+static gboolean
+read_header (const char *buf,
+             guint       len,
+             char       *kind,
+             guint32    *sequence,
+             gint64     *send_us)
+{
+  guint32 seq_be;
+  guint64 time_be;
+
+  if (len < CC_CALL_HEADER || memcmp (buf, CC_CALL_MAGIC, 4) != 0)
+    return FALSE;
+
+  *kind = buf[4];
+  memcpy (&seq_be, buf + 5, 4);
+  memcpy (&time_be, buf + 9, 8);
+  *sequence = GUINT32_FROM_BE (seq_be);
+  *send_us = (gint64) GUINT64_FROM_BE (time_be);
+  return TRUE;
+}
+
+static void
+cc_call_check_agent_closed_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_object_unref (object);
+}
+
+static void
+cc_call_check_stop (CcCallCheck *self)
+{
+  if (self->tick != NULL)
+    {
+      g_source_destroy (self->tick);
+      g_clear_pointer (&self->tick, g_source_unref);
+    }
+  if (self->drain != NULL)
+    {
+      g_source_destroy (self->drain);
+      g_clear_pointer (&self->drain, g_source_unref);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->agents); i++)
+    {
+      NiceAgent *agent = g_steal_pointer (&self->agents[i]);
+
+      if (agent == NULL)
+        continue;
+      g_signal_handlers_disconnect_by_data (agent, self);
+      nice_agent_attach_recv (agent, self->streams[i], 1, g_main_context_get_thread_default (), NULL, NULL);
+      /* Releases the allocations; the callback drops the last reference. */
+      nice_agent_close_async (agent, cc_call_check_agent_closed_cb, NULL);
+    }
+
+  if (self->bridge_listener != NULL)
+    {
+      g_socket_listener_close (self->bridge_listener);
+      g_clear_object (&self->bridge_listener);
+    }
+  for (guint i = 0; self->bridge_streams != NULL && i < self->bridge_streams->len; i++)
+    g_io_stream_close (self->bridge_streams->pdata[i], NULL, NULL);
+  g_clear_pointer (&self->bridge_streams, g_ptr_array_unref);
+}
+
+static void
+cc_call_check_fail (CcCallCheck *self,
+                    CcError      code,
+                    const char  *detail)
+{
+  cc_call_check_stop (self);
+  cc_check_fail (CC_CHECK (self), code, detail);
+}
+
+static void
+cc_call_check_finish (CcCallCheck *self)
+{
+  g_autofree char *detail = NULL;
+  double loss, jitter_ms, rtt_ms, kbps;
+
+  if (self->sent == 0 || self->received == 0)
+    {
+      detail = g_strdup_printf (_("ICE connected through the relay over %s, but none of the %u packets of the call got through."),
+                                transport_label (self->transport), self->sent);
+      cc_call_check_fail (self, CC_ERROR_CONNECTION_CUT, detail);
+      return;
+    }
+
+  loss = 100.0 * (self->sent - MIN (self->received, self->sent)) / self->sent;
+  jitter_ms = self->jitter_us / 1000.0;
+  rtt_ms = self->rtt_count > 0 ? self->rtt_sum_ms / self->rtt_count : -1;
+  kbps = self->bytes_received * 8.0 / CC_CALL_STREAM_MS;
+
+  cc_check_set_metrics (CC_CHECK (self), rtt_ms, jitter_ms, loss);
+  cc_check_set_bitrate_kbps (CC_CHECK (self), kbps);
+  detail = g_strdup_printf (_("A %.0f s call through the relay over %s (ICE pair %s): %u of %u packets arrived, %.1f %% lost, %.0f ms round trip, %.1f ms jitter, %.0f kbit/s got through."),
+                            CC_CALL_STREAM_MS / 1000.0, transport_label (self->transport),
+                            self->pair_type ? self->pair_type : "relay",
+                            MIN (self->received, self->sent), self->sent, loss, MAX (0, rtt_ms),
+                            jitter_ms, kbps);
+  cc_call_check_stop (self);
+  cc_check_pass (CC_CHECK (self), detail);
+}
+
+static gboolean
+cc_call_check_drain_cb (gpointer user_data)
+{
+  CcCallCheck *self = user_data;
+
+  g_clear_pointer (&self->drain, g_source_unref);
+  cc_call_check_finish (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_packet (CcCallCheck *self,
+             char         kind,
+             guint        size)
+{
+  guint8 packet[CC_CALL_VIDEO_BYTES] = { 0 };
+
+  g_assert (size <= sizeof packet && size >= CC_CALL_HEADER);
+  if (self->sequence >= CC_CALL_PACKETS_MAX)
+    return;
+
+  write_header (packet, kind, self->sequence, g_get_monotonic_time ());
+  self->sequence++;
+  self->sent++;
+  if (kind == 'a')
+    self->sent_audio++;
+  /* A full socket buffer is a lost packet, as it would be in a call. */
+  nice_agent_send (self->agents[0], self->streams[0], 1, size, (const char *) packet);
+}
+
+static gboolean
+cc_call_check_tick_cb (gpointer user_data)
+{
+  CcCallCheck *self = user_data;
+
+  if (g_get_monotonic_time () - self->stream_start_us >= CC_CALL_STREAM_MS * 1000)
+    {
+      g_clear_pointer (&self->tick, g_source_unref);
+      self->drain = g_timeout_source_new (CC_CALL_DRAIN_MS);
+      g_source_set_callback (self->drain, cc_call_check_drain_cb, self, NULL);
+      g_source_set_name (self->drain, "[connection-check] call drain");
+      g_source_attach (self->drain, g_main_context_get_thread_default ());
+      return G_SOURCE_REMOVE;
+    }
+
+  send_packet (self, 'a', CC_CALL_AUDIO_BYTES);
+  for (guint i = 0; i < CC_CALL_VIDEO_PER_TICK; i++)
+    send_packet (self, 'v', CC_CALL_VIDEO_BYTES);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+cc_call_check_recv_cb (NiceAgent *agent,
+                       guint      stream_id,
+                       guint      component_id,
+                       guint      len,
+                       char      *buf,
+                       gpointer   user_data)
+{
+  CcCallCheck *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  guint32 sequence;
+  gint64 send_us;
+  char kind;
+
+  if (!read_header (buf, len, &kind, &sequence, &send_us) || send_us > now)
+    return;
+
+  if (agent == self->agents[0])
+    {
+      /* An echo of an audio packet: the round trip. */
+      if (kind == 'e')
+        {
+          self->rtt_sum_ms += (now - send_us) / 1000.0;
+          self->rtt_count++;
+        }
+      return;
+    }
+
+  if (agent != self->agents[1] || (kind != 'a' && kind != 'v') ||
+      sequence >= CC_CALL_PACKETS_MAX || self->seen[sequence])
+    return;
+
+  self->seen[sequence] = 1;
+  self->received++;
+  self->bytes_received += len;
+
+  /* RFC 3550 6.4.1: J += (|D| - J) / 16, D the change in transit time. */
+  {
+    gint64 transit = now - send_us;
+
+    if (self->have_transit)
+      {
+        double d = ABS (transit - self->last_transit_us);
+        self->jitter_us += (d - self->jitter_us) / 16.0;
+      }
+    self->last_transit_us = transit;
+    self->have_transit = TRUE;
+  }
+
+  if (kind == 'a')
+    {
+      guint8 echo[CC_CALL_HEADER];
+
+      write_header (echo, 'e', sequence, send_us);
+      nice_agent_send (self->agents[1], self->streams[1], 1, sizeof echo, (const char *) echo);
+    }
+}
+
+static void
+cc_call_check_start_stream (CcCallCheck *self)
+{
+  NiceCandidate *local = NULL, *remote = NULL;
+
+  if (self->streaming)
+    return;
+  self->streaming = TRUE;
+
+  if (nice_agent_get_selected_pair (self->agents[0], self->streams[0], 1, &local, &remote))
+    {
+      char local_ip[NICE_ADDRESS_STRING_LEN], remote_ip[NICE_ADDRESS_STRING_LEN];
+
+      nice_address_to_string (&local->addr, local_ip);
+      nice_address_to_string (&remote->addr, remote_ip);
+      self->pair_type = g_strdup_printf ("%s:%u ↔ %s:%u", local_ip, nice_address_get_port (&local->addr),
+                                         remote_ip, nice_address_get_port (&remote->addr));
+    }
+
+  self->stream_start_us = g_get_monotonic_time ();
+  self->tick = g_timeout_source_new (CC_CALL_TICK_MS);
+  g_source_set_callback (self->tick, cc_call_check_tick_cb, self, NULL);
+  g_source_set_name (self->tick, "[connection-check] call stream");
+  g_source_attach (self->tick, g_main_context_get_thread_default ());
+}
+
+static void
+cc_call_check_state_changed_cb (NiceAgent *agent,
+                                guint      stream_id,
+                                guint      component_id,
+                                guint      state,
+                                gpointer   user_data)
+{
+  CcCallCheck *self = user_data;
+  guint index = agent == self->agents[0] ? 0 : 1;
+
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
+
+  if (state == NICE_COMPONENT_STATE_FAILED)
+    {
+      g_autofree char *detail = g_strdup_printf (_("Both ends got a relay address over %s, but ICE found no working path between them through the relay."),
+                                                 transport_label (self->transport));
+      cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      return;
+    }
+
+  if (state == NICE_COMPONENT_STATE_READY)
+    self->ready[index] = TRUE;
+
+  if (self->ready[0] && self->ready[1])
+    cc_call_check_start_stream (self);
+}
+
+static guint
+count_relayed (NiceAgent *agent,
+               guint      stream)
+{
+  GSList *candidates = nice_agent_get_local_candidates (agent, stream, 1);
+  guint relayed = 0;
+
+  for (GSList *l = candidates; l != NULL; l = l->next)
+    if (((NiceCandidate *) l->data)->type == NICE_CANDIDATE_TYPE_RELAYED)
+      relayed++;
+
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+  return relayed;
+}
+
+static void
+exchange (CcCallCheck *self,
+          guint        from,
+          guint        to)
+{
+  g_autofree char *ufrag = NULL;
+  g_autofree char *pwd = NULL;
+  GSList *candidates;
+
+  nice_agent_get_local_credentials (self->agents[from], self->streams[from], &ufrag, &pwd);
+  nice_agent_set_remote_credentials (self->agents[to], self->streams[to], ufrag, pwd);
+  candidates = nice_agent_get_local_candidates (self->agents[from], self->streams[from], 1);
+  nice_agent_set_remote_candidates (self->agents[to], self->streams[to], 1, candidates);
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+}
+
+static void
+cc_call_check_gathering_done_cb (NiceAgent *agent,
+                                 guint      stream_id,
+                                 gpointer   user_data)
+{
+  CcCallCheck *self = user_data;
+
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
+
+  self->gathered[agent == self->agents[0] ? 0 : 1] = TRUE;
+  if (!self->gathered[0] || !self->gathered[1])
+    return;
+
+  if (count_relayed (self->agents[0], self->streams[0]) == 0 ||
+      count_relayed (self->agents[1], self->streams[1]) == 0)
+    {
+      g_autofree char *detail = g_strdup_printf (_("The relay gave the call no address over %s (the relay checks above say why)."),
+                                                 transport_label (self->transport));
+      cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      return;
+    }
+
+  /* The bridge's one connection is made: nothing else may connect. */
+  if (self->bridge_listener != NULL)
+    {
+      g_socket_listener_close (self->bridge_listener);
+      g_clear_object (&self->bridge_listener);
+    }
+
+  exchange (self, 0, 1);
+  exchange (self, 1, 0);
+}
+
+static void
+cc_call_check_start_agents (CcCallCheck *self,
+                            const char  *relay_ip,
+                            guint16      relay_port,
+                            NiceRelayType relay_type)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->agents); i++)
+    {
+      NiceAgent *agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_NONE);
+
+      self->agents[i] = agent;
+      g_object_set (agent,
+                    "controlling-mode", i == 0,
+                    "force-relay", TRUE,
+                    "ice-udp", TRUE,
+                    "ice-tcp", FALSE,
+                    "upnp", FALSE,
+                    NULL);
+      /* libnice leaves loopback out of its own list of local addresses. */
+      if (g_str_has_prefix (relay_ip, "127.") || g_str_equal (relay_ip, "::1"))
+        {
+          NiceAddress local;
+
+          nice_address_init (&local);
+          if (nice_address_set_from_string (&local, relay_ip))
+            nice_agent_add_local_address (agent, &local);
+        }
+      self->streams[i] = nice_agent_add_stream (agent, 1);
+      nice_agent_set_relay_info (agent, self->streams[i], 1, relay_ip, relay_port,
+                                 self->username, self->credential, relay_type);
+      nice_agent_attach_recv (agent, self->streams[i], 1, context, cc_call_check_recv_cb, self);
+      g_signal_connect (agent, "candidate-gathering-done",
+                        G_CALLBACK (cc_call_check_gathering_done_cb), self);
+      g_signal_connect (agent, "component-state-changed",
+                        G_CALLBACK (cc_call_check_state_changed_cb), self);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->agents); i++)
+    if (!nice_agent_gather_candidates (self->agents[i], self->streams[i]))
+      {
+        cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, _("The ICE agent could not start gathering candidates."));
+        return;
+      }
+}
+
+/* TURN over TLS: the bridge. The agent opens one TCP connection to the relay
+ * per local address; each accepted one gets its own TLS connection. */
+
+/* Bounds the connections a bridge accepts (local addresses × two agents). */
+#define CC_CALL_BRIDGE_MAX 16
+
+typedef struct
+{
+  CcCallCheck *self;
+  GIOStream   *local;
+} BridgeData;
+
+static void
+cc_call_check_client_event_cb (GSocketClient      *client,
+                               GSocketClientEvent  event,
+                               GSocketConnectable *connectable,
+                               GIOStream          *connection,
+                               CcCallCheck        *self)
+{
+  /* The profile's CA, as for every other TLS connection. */
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection) &&
+      cc_check_get_tls_database (CC_CHECK (self)) != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection),
+                                   cc_check_get_tls_database (CC_CHECK (self)));
+}
+
+static void
+cc_call_check_bridge_tls_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  BridgeData *data = user_data;
+  g_autoptr(CcCallCheck) self = data->self;
+  g_autoptr(GIOStream) local = data->local;
+  g_autoptr(GSocketConnection) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (data);
+  tls = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (cc_check_is_done (CC_CHECK (self)) || self->bridge_streams == NULL)
+    return;
+  if (tls == NULL)
+    {
+      g_autofree char *detail = g_strdup_printf (_("The TLS connection to the relay failed: %s"), error->message);
+      cc_call_check_fail (self, CC_ERROR_TLS_FAILURE, detail);
+      return;
+    }
+
+  /* Small packets go out at once, as they would over UDP. */
+  g_socket_set_option (g_socket_connection_get_socket (tls), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (local)), IPPROTO_TCP,
+                       TCP_NODELAY, 1, NULL);
+  g_ptr_array_add (self->bridge_streams, g_object_ref (tls));
+  g_io_stream_splice_async (local, G_IO_STREAM (tls), G_IO_STREAM_SPLICE_NONE,
+                            G_PRIORITY_DEFAULT, self->cancellable, NULL, NULL);
+}
+
+static void
+cc_call_check_bridge_accept_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(CcCallCheck) self = user_data;
+  g_autoptr(GSocketConnection) local = NULL;
+  g_autoptr(GSocketClient) client = NULL;
+  BridgeData *data;
+
+  local = g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
+  if (local == NULL || cc_check_is_done (CC_CHECK (self)) || self->bridge_listener == NULL)
+    return;
+
+  g_ptr_array_add (self->bridge_streams, g_object_ref (local));
+  if (++self->bridge_accepted < CC_CALL_BRIDGE_MAX)
+    g_socket_listener_accept_async (self->bridge_listener, self->cancellable,
+                                    cc_call_check_bridge_accept_cb, g_object_ref (self));
+
+  client = g_socket_client_new ();
+  g_socket_client_set_tls (client, TRUE);
+  g_signal_connect_object (client, "event", G_CALLBACK (cc_call_check_client_event_cb), self, 0);
+  data = g_new0 (BridgeData, 1);
+  data->self = g_object_ref (self);
+  data->local = G_IO_STREAM (g_steal_pointer (&local));
+  g_socket_client_connect_to_host_async (client, self->host, self->port, self->cancellable,
+                                         cc_call_check_bridge_tls_cb, data);
+}
+
+static void
+cc_call_check_start_bridge (CcCallCheck *self)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->bridge_listener = g_socket_listener_new ();
+  self->bridge_streams = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!g_socket_listener_add_address (self->bridge_listener, any, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error))
+    {
+      cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, error->message);
+      return;
+    }
+
+  g_socket_listener_accept_async (self->bridge_listener, self->cancellable,
+                                  cc_call_check_bridge_accept_cb, g_object_ref (self));
+  cc_call_check_start_agents (self, "127.0.0.1",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
+                              NICE_RELAY_TYPE_TURN_TCP);
+}
+
+static void
+cc_call_check_resolve_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(CcCallCheck) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *addresses;
+  GInetAddress *chosen = NULL;
+
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
+  cc_check_set_resolving (CC_CHECK (self), FALSE);
+  if (cc_check_is_done (CC_CHECK (self)))
+    {
+      g_resolver_free_addresses (addresses);
+      return;
+    }
+  if (addresses == NULL)
+    {
+      cc_check_fail_error (CC_CHECK (self), error);
+      return;
+    }
+
+  /* libnice wants a numeric address; IPv4 first, as the relay checks do. */
+  for (GList *l = addresses; l != NULL && chosen == NULL; l = l->next)
+    if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
+      chosen = l->data;
+  if (chosen == NULL)
+    chosen = addresses->data;
+  self->relay_ip = g_inet_address_to_string (chosen);
+  cc_check_set_address (CC_CHECK (self), self->relay_ip);
+  g_resolver_free_addresses (addresses);
+
+  if (self->transport == CC_TRANSPORT_TLS)
+    {
+      cc_call_check_start_bridge (self);
+      return;
+    }
+
+  cc_call_check_start_agents (self, self->relay_ip, self->port,
+                              self->transport == CC_TRANSPORT_TCP ? NICE_RELAY_TYPE_TURN_TCP
+                                                                  : NICE_RELAY_TYPE_TURN_UDP);
+}
+
+static void
+cc_call_check_start (CcCheck      *check,
+                     GCancellable *cancellable)
+{
+  CcCallCheck *self = CC_CALL_CHECK (check);
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+  g_set_object (&self->cancellable, cancellable);
+  cc_check_set_resolving (check, TRUE);
+  g_resolver_lookup_by_name_async (resolver, self->host, cancellable,
+                                   cc_call_check_resolve_cb, g_object_ref (self));
+}
+
+static void
+cc_call_check_timed_out (CcCheck *check)
+{
+  CcCallCheck *self = CC_CALL_CHECK (check);
+  g_autofree char *detail = NULL;
+
+  if (self->streaming)
+    detail = g_strdup_printf (_("The call through the relay over %s started but did not finish in time."),
+                              transport_label (self->transport));
+  else if (self->gathered[0] && self->gathered[1])
+    detail = g_strdup_printf (_("ICE through the relay over %s did not complete in time."),
+                              transport_label (self->transport));
+  else
+    detail = g_strdup_printf (_("The relay over %s gave the call no address in time."),
+                              transport_label (self->transport));
+  cc_call_check_fail (self, CC_ERROR_TIMEOUT, detail);
+}
+
+static void
+cc_call_check_dispose (GObject *object)
+{
+  CcCallCheck *self = CC_CALL_CHECK (object);
+
+  cc_call_check_stop (self);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (cc_call_check_parent_class)->dispose (object);
+}
+
+static void
+cc_call_check_finalize (GObject *object)
+{
+  CcCallCheck *self = CC_CALL_CHECK (object);
+
+  g_free (self->host);
+  g_free (self->username);
+  if (self->credential != NULL)
+    memset (self->credential, 0, strlen (self->credential));
+  g_free (self->credential);
+  g_free (self->relay_ip);
+  g_free (self->pair_type);
+  g_free (self->seen);
+
+  G_OBJECT_CLASS (cc_call_check_parent_class)->finalize (object);
+}
+
+static void
+cc_call_check_class_init (CcCallCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  CcCheckClass *check_class = CC_CHECK_CLASS (klass);
+
+  object_class->dispose = cc_call_check_dispose;
+  object_class->finalize = cc_call_check_finalize;
+  check_class->start = cc_call_check_start;
+  check_class->timed_out = cc_call_check_timed_out;
+
+  g_type_ensure (NICE_TYPE_AGENT);
+}
+
+static void
+cc_call_check_init (CcCallCheck *self)
+{
+  self->seen = g_new0 (guint8, CC_CALL_PACKETS_MAX);
+}
+
+CcCheck *
+cc_call_check_new (CcTransport  transport,
+                   const char  *host,
+                   guint16      port,
+                   const char  *username,
+                   const char  *credential)
+{
+  CcCallCheck *self;
+
+  g_return_val_if_fail (host != NULL, NULL);
+  g_return_val_if_fail (username != NULL && credential != NULL, NULL);
+
+  self = g_object_new (CC_TYPE_CALL_CHECK, NULL);
+  self->transport = transport;
+  self->host = g_strdup (host);
+  self->port = port;
+  self->username = g_strdup (username);
+  self->credential = g_strdup (credential);
+  cc_check_set_kind (CC_CHECK (self), "ice-call");
+  cc_check_set_target_host_port (CC_CHECK (self), host, port);
+  cc_check_set_transport (CC_CHECK (self), cc_transport_to_string (transport));
+
+  return CC_CHECK (self);
+}
