@@ -94,6 +94,29 @@ find_call (GListModel *requirements,
   return best;
 }
 
+char *
+cc_report_describe_call (GListModel *requirements)
+{
+  gboolean any_call;
+  CcCheck *call;
+  g_autofree char *transport = NULL;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (requirements), NULL);
+
+  call = find_call (requirements, &any_call);
+  if (call == NULL)
+    return any_call ? g_strdup (_("Test call: no call got through the relay on any transport.")) : NULL;
+
+  transport = g_ascii_strup (cc_check_get_transport (call), -1);
+  return g_strdup_printf (_("Test call: a call would go through the relay over %s — %s (%.0f ms round trip, %.1f ms jitter, %.1f %% loss, %.0f kbit/s)."),
+                          transport,
+                          quality_label (cc_diagnosis_grade (cc_check_get_rtt_ms (call),
+                                                             cc_check_get_jitter_ms (call),
+                                                             cc_check_get_loss_pct (call))),
+                          MAX (0, cc_check_get_rtt_ms (call)), MAX (0, cc_check_get_jitter_ms (call)),
+                          cc_check_get_loss_pct (call), MAX (0, cc_check_get_bitrate_kbps (call)));
+}
+
 static const char *
 verdict_label (CcVerdict verdict)
 {
@@ -195,25 +218,6 @@ cc_report_to_text (CcRunner *runner)
   g_string_append_c (out, '\n');
   if (cc_runner_get_summary (runner) != NULL)
     append_wrapped (out, cc_runner_get_summary (runner), "");
-  {
-    gboolean any_call;
-    CcCheck *call = find_call (requirements, &any_call);
-    g_autofree char *line = NULL;
-    g_autofree char *transport = call ? g_ascii_strup (cc_check_get_transport (call), -1) : NULL;
-
-    if (call != NULL)
-      line = g_strdup_printf (_("Test call: a call would go through the relay over %s — %s (%.0f ms round trip, %.1f ms jitter, %.1f %% loss, %.0f kbit/s)."),
-                              transport,
-                              quality_label (cc_diagnosis_grade (cc_check_get_rtt_ms (call),
-                                                                 cc_check_get_jitter_ms (call),
-                                                                 cc_check_get_loss_pct (call))),
-                              MAX (0, cc_check_get_rtt_ms (call)), MAX (0, cc_check_get_jitter_ms (call)),
-                              cc_check_get_loss_pct (call), MAX (0, cc_check_get_bitrate_kbps (call)));
-    else if (any_call)
-      line = g_strdup (_("Test call: no call got through the relay on any transport."));
-    if (line != NULL)
-      append_wrapped (out, line, "");
-  }
   g_string_append_c (out, '\n');
 
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)

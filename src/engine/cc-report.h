@@ -16,5 +16,8 @@ char *cc_report_to_json (CcRunner *runner);
 /* One progress line for a finished check, as the CLI prints it. */
 char *cc_report_check_line (CcRequirement *requirement,
                             CcCheck       *check);
+/* "Test call: a call would go through the relay over UDP — good (…)", or NULL
+ * when the run made no test calls. */
+char *cc_report_describe_call (GListModel    *requirements);
 
 G_END_DECLS

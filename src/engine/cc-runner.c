@@ -15,6 +15,7 @@
 #include "cc-ice-servers.h"
 #include "cc-network-check.h"
 #include "cc-note-check.h"
+#include "cc-report.h"
 #include "cc-runner.h"
 #include "cc-stun-check.h"
 #include "cc-tcp-check.h"
@@ -391,7 +392,20 @@ cc_runner_complete (CcRunner *self)
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     self->verdict = CC_VERDICT_UNKNOWN;
   else
-    self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
+    {
+      g_autofree char *call = NULL;
+
+      self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
+      /* The transport a call would really use belongs to the answer. */
+      call = cc_report_describe_call (G_LIST_MODEL (self->requirements));
+      if (call != NULL && summary != NULL)
+        {
+          char *both = g_strjoin (" ", summary, call, NULL);
+
+          g_free (summary);
+          summary = both;
+        }
+    }
   g_free (self->summary);
   self->summary = g_steal_pointer (&summary);
 
