@@ -657,7 +657,9 @@ impact (CcRequirement *req,
       ? _("A proxy or filter inspects HTTPS traffic and breaks the connections calls need.")
       : _("A proxy or filter inspects HTTPS traffic; it lets calls through for now.");
   if (g_str_equal (id, "internet"))
-    return _("This device does not seem to be fully online.");
+    return status == CC_STATUS_FAIL
+      ? _("This device does not seem to be fully online.")
+      : _("Some names do not resolve while others do: a filter may be blocking them by name.");
   return "";
 }
 
@@ -780,7 +782,18 @@ cc_diagnosis_update (CcRequirement *req,
                                    ? _("Blocked: %s")
                                    /* TRANSLATORS: "Problem: the WebSocket to host is refused" */
                                    : _("Problem: %s"), what);
-        hint = g_strjoin (" ", impact (req, status), cause, request, NULL);
+        if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") && primary != NULL)
+          {
+            /* Some names resolve: not an offline device, a filter by name. */
+            g_autofree char *host = target_host (primary);
+
+            g_free (request);
+            request = g_strdup_printf (_("Please ask IT whether a DNS filter blocks %s: calls need it to resolve."),
+                                       host);
+            hint = g_strjoin (" ", impact (req, status), request, NULL);
+          }
+        else
+          hint = g_strjoin (" ", impact (req, status), cause, request, NULL);
       }
       break;
 

@@ -208,8 +208,29 @@ build_checks (CcRunner *self)
   g_clear_object (&self->network_check);
   self->network_check = CC_NETWORK_CHECK (g_object_ref (cc_network_check_new (probe_url)));
   add (self, "internet", CC_CHECK (self->network_check), CC_CHECK_ROLE_ESSENTIAL);
-  if (probe_host != NULL)
-    add (self, "internet", dns_check (self, probe_host), CC_CHECK_ROLE_ESSENTIAL);
+  /* Whether the resolver answers at all: the probe host, and the relay's and the
+   * media server's names. A filter that blocks some names is not an offline
+   * device: the internet requirement fails only when none of them resolves. */
+  {
+    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+    if (probe_host != NULL)
+      g_ptr_array_add (names, (gpointer) probe_host);
+    if (turns->len > 0)
+      g_ptr_array_add (names, ((CcProfileTurn *) turns->pdata[0])->host);
+    if (stuns->len > 0)
+      g_ptr_array_add (names, ((CcProfileStun *) stuns->pdata[0])->host);
+
+    for (guint i = 0; i < names->len; i++)
+      {
+        gboolean seen = FALSE;
+
+        for (guint j = 0; j < i; j++)
+          seen |= g_ascii_strcasecmp (names->pdata[i], names->pdata[j]) == 0;
+        if (!seen)
+          add (self, "internet", dns_check (self, names->pdata[i]), CC_CHECK_ROLE_ALTERNATIVE);
+      }
+  }
 
   /* signaling, and the TLS chain seen on the way for https-inspection */
   for (guint i = 0; i < websockets->len; i++)
