@@ -51,6 +51,9 @@ struct _CcCallCheck
   char                *credential;
 
   GCancellable        *cancellable;
+  CcCheck             *allocation;
+  char                *proxy_ip;
+  guint16              proxy_port;
   char                *relay_ip;
   guint16              relay_port;
 
@@ -213,6 +216,48 @@ cc_call_check_finish (CcCallCheck *self)
                             jitter_ms, kbps);
   cc_call_check_stop (self);
   cc_check_pass (CC_CHECK (self), detail);
+}
+
+static void cc_call_check_fail_no_relay (CcCallCheck *self);
+
+static void
+cc_call_check_allocation_done_cb (CcCheck     *allocation,
+                                  GParamSpec  *pspec,
+                                  CcCallCheck *self)
+{
+  if (!cc_check_is_done (allocation) || cc_check_is_done (CC_CHECK (self)))
+    return;
+  g_signal_handlers_disconnect_by_func (allocation, cc_call_check_allocation_done_cb, self);
+  cc_call_check_fail_no_relay (self);
+}
+
+/* No relay address: the allocation check of the same relay knows why (it
+ * ends before the call's own deadline, which is longer). */
+static void
+cc_call_check_fail_no_relay (CcCallCheck *self)
+{
+  g_autofree char *detail = NULL;
+  CcError code = CC_ERROR_PROTOCOL_ERROR;
+
+  if (self->allocation != NULL && !cc_check_is_done (self->allocation))
+    {
+      g_signal_connect_object (self->allocation, "notify::status",
+                               G_CALLBACK (cc_call_check_allocation_done_cb), self, 0);
+      return;
+    }
+
+  if (self->allocation != NULL && cc_check_get_status (self->allocation) == CC_STATUS_FAIL)
+    {
+      code = cc_check_get_error (self->allocation);
+      detail = g_strdup_printf (_("The relay gave the call no address over %s: %s"),
+                                transport_label (self->transport),
+                                cc_check_get_detail (self->allocation) ? cc_check_get_detail (self->allocation) : "");
+    }
+  else
+    detail = g_strdup_printf (_("The relay gave the call no address over %s, although it grants allocations to this device’s own requests."),
+                              transport_label (self->transport));
+
+  cc_call_check_fail (self, code, detail);
 }
 
 static gboolean
@@ -427,9 +472,7 @@ cc_call_check_gathering_done_cb (NiceAgent *agent,
   if (count_relayed (self->agents[0], self->streams[0]) == 0 ||
       count_relayed (self->agents[1], self->streams[1]) == 0)
     {
-      g_autofree char *detail = g_strdup_printf (_("The relay gave the call no address over %s (the relay checks above say why)."),
-                                                 transport_label (self->transport));
-      cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      cc_call_check_fail_no_relay (self);
       return;
     }
 
@@ -473,6 +516,14 @@ cc_call_check_start_agents (CcCallCheck *self,
           if (nice_address_set_from_string (&local, relay_ip))
             nice_agent_add_local_address (agent, &local);
         }
+      /* TURN over TCP through the HTTP proxy a browser would use (CONNECT). */
+      if (self->proxy_ip != NULL && relay_type == NICE_RELAY_TYPE_TURN_TCP &&
+          self->transport == CC_TRANSPORT_TCP)
+        g_object_set (agent,
+                      "proxy-type", NICE_PROXY_TYPE_HTTP,
+                      "proxy-ip", self->proxy_ip,
+                      "proxy-port", (guint) self->proxy_port,
+                      NULL);
       self->streams[i] = nice_agent_add_stream (agent, 1);
       nice_agent_set_relay_info (agent, self->streams[i], 1, relay_ip, relay_port,
                                  self->username, self->credential, relay_type);
@@ -529,7 +580,7 @@ cc_call_check_bridge_tls_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   g_free (data);
-  tls = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (object), result, &error);
+  tls = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
   if (cc_check_is_done (CC_CHECK (self)) || self->bridge_streams == NULL)
     return;
   if (tls == NULL)
@@ -556,6 +607,7 @@ cc_call_check_bridge_accept_cb (GObject      *object,
   g_autoptr(CcCallCheck) self = user_data;
   g_autoptr(GSocketConnection) local = NULL;
   g_autoptr(GSocketClient) client = NULL;
+  g_autofree char *uri = NULL;
   BridgeData *data;
 
   local = g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
@@ -568,13 +620,17 @@ cc_call_check_bridge_accept_cb (GObject      *object,
                                     cc_call_check_bridge_accept_cb, g_object_ref (self));
 
   client = g_socket_client_new ();
+  if (cc_check_get_proxy_resolver (CC_CHECK (self)) != NULL)
+    g_socket_client_set_proxy_resolver (client, cc_check_get_proxy_resolver (CC_CHECK (self)));
   g_socket_client_set_tls (client, TRUE);
   g_signal_connect_object (client, "event", G_CALLBACK (cc_call_check_client_event_cb), self, 0);
   data = g_new0 (BridgeData, 1);
   data->self = g_object_ref (self);
   data->local = G_IO_STREAM (g_steal_pointer (&local));
-  g_socket_client_connect_to_host_async (client, self->host, self->port, self->cancellable,
-                                         cc_call_check_bridge_tls_cb, data);
+  /* An https URI, so that the system's proxy settings for HTTPS apply. */
+  uri = cc_tcp_check_proxy_uri (self->host, self->port);
+  g_socket_client_connect_to_uri_async (client, uri, self->port, self->cancellable,
+                                        cc_call_check_bridge_tls_cb, data);
 }
 
 static void
@@ -646,16 +702,94 @@ cc_call_check_resolve_cb (GObject      *object,
 }
 
 static void
+cc_call_check_resolve_relay (CcCallCheck *self)
+{
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+  cc_check_set_resolving (CC_CHECK (self), TRUE);
+  g_resolver_lookup_by_name_async (resolver, self->host, self->cancellable,
+                                   cc_call_check_resolve_cb, g_object_ref (self));
+}
+
+static void
+cc_call_check_proxy_address_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(CcCallCheck) self = user_data;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, NULL);
+
+  if (cc_check_is_done (CC_CHECK (self)))
+    {
+      g_resolver_free_addresses (addresses);
+      return;
+    }
+  if (addresses == NULL)
+    {
+      cc_check_fail (CC_CHECK (self), CC_ERROR_PROXY_FAILURE, _("The proxy’s name does not resolve."));
+      return;
+    }
+  self->proxy_ip = g_inet_address_to_string (addresses->data);
+  g_resolver_free_addresses (addresses);
+  cc_call_check_resolve_relay (self);
+}
+
+static void
+cc_call_check_proxy_lookup_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(CcCallCheck) self = user_data;
+  g_auto(GStrv) proxies = g_proxy_resolver_lookup_finish (G_PROXY_RESOLVER (object), result, NULL);
+  g_autoptr(GUri) uri = NULL;
+
+  if (cc_check_is_done (CC_CHECK (self)))
+    return;
+
+  /* Only an HTTP proxy can carry the agent's TURN over TCP. */
+  if (proxies != NULL && proxies[0] != NULL && g_str_has_prefix (proxies[0], "http://"))
+    uri = g_uri_parse (proxies[0], G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    {
+      cc_call_check_resolve_relay (self);
+      return;
+    }
+
+  self->proxy_port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
+  if (g_hostname_is_ip_address (g_uri_get_host (uri)))
+    {
+      self->proxy_ip = g_strdup (g_uri_get_host (uri));
+      cc_call_check_resolve_relay (self);
+      return;
+    }
+
+  {
+    g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+    g_resolver_lookup_by_name_async (resolver, g_uri_get_host (uri), self->cancellable,
+                                     cc_call_check_proxy_address_cb, g_object_ref (self));
+  }
+}
+
+static void
 cc_call_check_start (CcCheck      *check,
                      GCancellable *cancellable)
 {
   CcCallCheck *self = CC_CALL_CHECK (check);
-  g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
   g_set_object (&self->cancellable, cancellable);
-  cc_check_set_resolving (check, TRUE);
-  g_resolver_lookup_by_name_async (resolver, self->host, cancellable,
-                                   cc_call_check_resolve_cb, g_object_ref (self));
+
+  if (self->transport == CC_TRANSPORT_TCP)
+    {
+      GProxyResolver *proxy = cc_check_get_proxy_resolver (check);
+      g_autofree char *uri = cc_tcp_check_proxy_uri (self->host, self->port);
+
+      g_proxy_resolver_lookup_async (proxy ? proxy : g_proxy_resolver_get_default (), uri,
+                                     cancellable, cc_call_check_proxy_lookup_cb, g_object_ref (self));
+      return;
+    }
+
+  cc_call_check_resolve_relay (self);
 }
 
 static void
@@ -671,8 +805,10 @@ cc_call_check_timed_out (CcCheck *check)
     detail = g_strdup_printf (_("ICE through the relay over %s did not complete in time."),
                               transport_label (self->transport));
   else
-    detail = g_strdup_printf (_("The relay over %s gave the call no address in time."),
-                              transport_label (self->transport));
+    {
+      cc_call_check_fail_no_relay (self);
+      return;
+    }
   cc_call_check_fail (self, CC_ERROR_TIMEOUT, detail);
 }
 
@@ -683,6 +819,7 @@ cc_call_check_dispose (GObject *object)
 
   cc_call_check_stop (self);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->allocation);
 
   G_OBJECT_CLASS (cc_call_check_parent_class)->dispose (object);
 }
@@ -698,6 +835,7 @@ cc_call_check_finalize (GObject *object)
     memset (self->credential, 0, strlen (self->credential));
   g_free (self->credential);
   g_free (self->relay_ip);
+  g_free (self->proxy_ip);
   g_free (self->pair_type);
   g_free (self->seen);
 
@@ -747,4 +885,14 @@ cc_call_check_new (CcTransport  transport,
   cc_check_set_transport (CC_CHECK (self), cc_transport_to_string (transport));
 
   return CC_CHECK (self);
+}
+
+void
+cc_call_check_set_allocation (CcCallCheck *self,
+                              CcCheck     *allocation)
+{
+  g_return_if_fail (CC_IS_CALL_CHECK (self));
+  g_return_if_fail (allocation == NULL || CC_IS_CHECK (allocation));
+
+  g_set_object (&self->allocation, allocation);
 }

@@ -25,4 +25,10 @@ CcCheck *cc_call_check_new (CcTransport  transport,
                             const char  *username,
                             const char  *credential);
 
+/* The TURN Allocate check of the same relay and transport: when the relay
+ * gives the call no address, its error class and detail say why (libnice does
+ * not tell). */
+void     cc_call_check_set_allocation (CcCallCheck *self,
+                                       CcCheck     *allocation);
+
 G_END_DECLS

@@ -262,39 +262,43 @@ build_checks (CcRunner *self)
     {
       CcProfileTurn *turn = turns->pdata[i];
 
+      static const CcTransport order[] = { CC_TRANSPORT_UDP, CC_TRANSPORT_TCP, CC_TRANSPORT_TLS };
+      CcCheck *allocations[G_N_ELEMENTS (order)] = { NULL, };
+
       if (turn->transports & CC_TRANSPORT_UDP)
+        add (self, "turn-udp",
+             cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, turn->host, turn->port),
+             CC_CHECK_ROLE_SUPPORTING);
+
+      for (guint t = 0; t < G_N_ELEMENTS (order); t++)
         {
-          add (self, "turn-udp",
-               cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, turn->host, turn->port),
-               CC_CHECK_ROLE_SUPPORTING);
-          add (self, "turn-udp", allocate_check (self, turn->host, turn->port, CC_TRANSPORT_UDP),
-               CC_CHECK_ROLE_ALTERNATIVE);
+          guint16 port = order[t] == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
+
+          if (!(turn->transports & order[t]))
+            continue;
+          allocations[t] = allocate_check (self, turn->host, port, order[t]);
+          add (self, order[t] == CC_TRANSPORT_UDP ? "turn-udp" : "turn-tcp",
+               g_object_ref (allocations[t]), CC_CHECK_ROLE_ALTERNATIVE);
         }
 
-      if (turn->transports & CC_TRANSPORT_TCP)
-        add (self, "turn-tcp", allocate_check (self, turn->host, turn->port, CC_TRANSPORT_TCP),
-             CC_CHECK_ROLE_ALTERNATIVE);
+      /* With credentials, a short call through the relay on each transport; when
+       * the relay gives it no address, its allocation check says why. */
+      for (guint t = 0; t < G_N_ELEMENTS (order); t++)
+        {
+          guint16 port = order[t] == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
+          CcIceServer *server = find_credentials (self, turn->host, port, order[t]);
+          CcCheck *call;
 
-      if (turn->transports & CC_TRANSPORT_TLS)
-        add (self, "turn-tcp", allocate_check (self, turn->host, turn->tls_port, CC_TRANSPORT_TLS),
-             CC_CHECK_ROLE_ALTERNATIVE);
+          if (allocations[t] == NULL || server == NULL)
+            continue;
+          call = cc_call_check_new (order[t], turn->host, port, server->username, server->credential);
+          cc_call_check_set_allocation (CC_CALL_CHECK (call), allocations[t]);
+          add_timed (self, order[t] == CC_TRANSPORT_UDP ? "media-udp" : "turn-tcp", call,
+                     CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_EXTRA_MS);
+        }
 
-      /* With credentials, a short call through the relay on each transport. */
-      {
-        static const CcTransport order[] = { CC_TRANSPORT_UDP, CC_TRANSPORT_TCP, CC_TRANSPORT_TLS };
-
-        for (guint t = 0; t < G_N_ELEMENTS (order); t++)
-          {
-            guint16 port = order[t] == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
-            CcIceServer *server = find_credentials (self, turn->host, port, order[t]);
-
-            if (!(turn->transports & order[t]) || server == NULL)
-              continue;
-            add_timed (self, order[t] == CC_TRANSPORT_UDP ? "media-udp" : "turn-tcp",
-                       cc_call_check_new (order[t], turn->host, port, server->username, server->credential),
-                       CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_EXTRA_MS);
-          }
-      }
+      for (guint t = 0; t < G_N_ELEMENTS (order); t++)
+        g_clear_object (&allocations[t]);
 
       /* The same burst as on the UDP path, over TCP, to compare what the fallback gives. */
       if ((turn->transports & CC_TRANSPORT_TCP) && !burst_tcp_added && stuns->len > 0)
