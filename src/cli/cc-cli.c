@@ -131,6 +131,8 @@ cc_cli_run (const CcCliOptions *options)
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  /* Release the test calls' relay allocations before exiting. */
+  cc_runner_finish_cleanup (1000);
 
   if (state.failed)
     return CC_EXIT_DATAERR;

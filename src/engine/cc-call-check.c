@@ -135,12 +135,23 @@ read_header (const char *buf,
   return TRUE;
 }
 
+/* Agents still releasing their allocations (main thread only). */
+static guint agents_closing;
+
 static void
 cc_call_check_agent_closed_cb (GObject      *object,
                                GAsyncResult *result,
                                gpointer      user_data)
 {
+  g_assert (agents_closing > 0);
+  agents_closing--;
   g_object_unref (object);
+}
+
+guint
+cc_call_check_get_agents_closing (void)
+{
+  return agents_closing;
 }
 
 static void
@@ -166,6 +177,7 @@ cc_call_check_stop (CcCallCheck *self)
       g_signal_handlers_disconnect_by_data (agent, self);
       nice_agent_attach_recv (agent, self->streams[i], 1, g_main_context_get_thread_default (), NULL, NULL);
       /* Releases the allocations; the callback drops the last reference. */
+      agents_closing++;
       nice_agent_close_async (agent, cc_call_check_agent_closed_cb, NULL);
     }
 
@@ -555,48 +567,77 @@ typedef struct
 } BridgeData;
 
 static void
-cc_call_check_client_event_cb (GSocketClient      *client,
-                               GSocketClientEvent  event,
-                               GSocketConnectable *connectable,
-                               GIOStream          *connection,
-                               CcCallCheck        *self)
-{
-  /* The profile's CA, as for every other TLS connection. */
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CONNECTION (connection) &&
-      cc_check_get_tls_database (CC_CHECK (self)) != NULL)
-    g_tls_connection_set_database (G_TLS_CONNECTION (connection),
-                                   cc_check_get_tls_database (CC_CHECK (self)));
-}
-
-static void
-cc_call_check_bridge_tls_cb (GObject      *object,
-                             GAsyncResult *result,
-                             gpointer      user_data)
+cc_call_check_bridge_handshake_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
 {
   BridgeData *data = user_data;
   g_autoptr(CcCallCheck) self = data->self;
   g_autoptr(GIOStream) local = data->local;
-  g_autoptr(GSocketConnection) tls = NULL;
+  GIOStream *tls = G_IO_STREAM (object);
   g_autoptr(GError) error = NULL;
 
   g_free (data);
-  tls = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (tls), result, &error))
+    {
+      g_autofree char *detail = NULL;
+
+      if (cc_check_is_done (CC_CHECK (self)) || self->bridge_streams == NULL)
+        return;
+      detail = g_strdup_printf (_("The TLS connection to the relay failed: %s"), error->message);
+      cc_call_check_fail (self, CC_ERROR_TLS_FAILURE, detail);
+      return;
+    }
   if (cc_check_is_done (CC_CHECK (self)) || self->bridge_streams == NULL)
     return;
+
+  g_io_stream_splice_async (local, tls, G_IO_STREAM_SPLICE_NONE,
+                            G_PRIORITY_DEFAULT, self->cancellable, NULL, NULL);
+}
+
+static void
+cc_call_check_bridge_connect_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  BridgeData *data = user_data;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketConnectable) identity = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+  CcCallCheck *self = data->self;
+
+  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (connection != NULL && !cc_check_is_done (CC_CHECK (self)) && self->bridge_streams != NULL)
+    {
+      identity = g_network_address_new (self->host, self->port);
+      tls = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
+    }
+
   if (tls == NULL)
     {
-      g_autofree char *detail = g_strdup_printf (_("The TLS connection to the relay failed: %s"), error->message);
-      cc_call_check_fail (self, CC_ERROR_TLS_FAILURE, detail);
+      if (error != NULL && !cc_check_is_done (CC_CHECK (self)) && self->bridge_streams != NULL)
+        {
+          g_autofree char *detail = g_strdup_printf (_("The TLS connection to the relay failed: %s"),
+                                                     error->message);
+          cc_call_check_fail (self, CC_ERROR_TLS_FAILURE, detail);
+        }
+      g_object_unref (data->self);
+      g_object_unref (data->local);
+      g_free (data);
       return;
     }
 
   /* Small packets go out at once, as they would over UDP. */
-  g_socket_set_option (g_socket_connection_get_socket (tls), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (local)), IPPROTO_TCP,
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (data->local)), IPPROTO_TCP,
                        TCP_NODELAY, 1, NULL);
+  /* The profile's CA, as for every other TLS connection. */
+  if (cc_check_get_tls_database (CC_CHECK (self)) != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (tls), cc_check_get_tls_database (CC_CHECK (self)));
   g_ptr_array_add (self->bridge_streams, g_object_ref (tls));
-  g_io_stream_splice_async (local, G_IO_STREAM (tls), G_IO_STREAM_SPLICE_NONE,
-                            G_PRIORITY_DEFAULT, self->cancellable, NULL, NULL);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, self->cancellable,
+                                    cc_call_check_bridge_handshake_cb, data);
 }
 
 static void
@@ -622,15 +663,14 @@ cc_call_check_bridge_accept_cb (GObject      *object,
   client = g_socket_client_new ();
   if (cc_check_get_proxy_resolver (CC_CHECK (self)) != NULL)
     g_socket_client_set_proxy_resolver (client, cc_check_get_proxy_resolver (CC_CHECK (self)));
-  g_socket_client_set_tls (client, TRUE);
-  g_signal_connect_object (client, "event", G_CALLBACK (cc_call_check_client_event_cb), self, 0);
   data = g_new0 (BridgeData, 1);
   data->self = g_object_ref (self);
   data->local = G_IO_STREAM (g_steal_pointer (&local));
-  /* An https URI, so that the system's proxy settings for HTTPS apply. */
+  /* An https URI, so that the system's proxy settings for HTTPS apply; the
+   * handshake is done here, with the profile's CA. */
   uri = cc_tcp_check_proxy_uri (self->host, self->port);
   g_socket_client_connect_to_uri_async (client, uri, self->port, self->cancellable,
-                                        cc_call_check_bridge_tls_cb, data);
+                                        cc_call_check_bridge_connect_cb, data);
 }
 
 static void

@@ -31,4 +31,7 @@ CcCheck *cc_call_check_new (CcTransport  transport,
 void     cc_call_check_set_allocation (CcCallCheck *self,
                                        CcCheck     *allocation);
 
+/* How many test calls' agents are still releasing their relay allocations. */
+guint    cc_call_check_get_agents_closing (void);
+
 G_END_DECLS

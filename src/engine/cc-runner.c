@@ -784,3 +784,20 @@ cc_runner_get_connectivity (CcRunner *self)
   g_return_val_if_fail (CC_IS_RUNNER (self), NULL);
   return self->connectivity ? self->connectivity : "none";
 }
+
+void
+cc_runner_finish_cleanup (guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  /* Bounded: what is still closing after @timeout_ms is left to the servers'
+   * own timeouts. */
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (cc_call_check_get_agents_closing () == 0 && !g_main_context_pending (context))
+        break;
+      if (!g_main_context_iteration (context, FALSE))
+        g_usleep (1000);
+    }
+}

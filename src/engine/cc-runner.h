@@ -55,4 +55,9 @@ gint64       cc_runner_get_duration_ms    (CcRunner        *self);
 const char  *cc_runner_get_proxy          (CcRunner        *self);
 const char  *cc_runner_get_connectivity   (CcRunner        *self);
 
+/* After a run, lets what the checks closed finish closing (test calls release
+ * their relay allocations, cancelled operations return), for at most
+ * @timeout_ms: for programs that exit right after a run. */
+void        cc_runner_finish_cleanup       (guint           timeout_ms);
+
 G_END_DECLS
