@@ -120,7 +120,8 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* CC_LOCALEDIR: the translations of an uninstalled build (tools/run, tests). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CC_LOCALEDIR") ? g_getenv ("CC_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
