@@ -97,7 +97,7 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean cli = FALSE, version = FALSE;
+  gboolean cli = FALSE, version = FALSE, service = FALSE;
   int status;
   const GOptionEntry entries[] = {
     { "cli", 0, 0, G_OPTION_ARG_NONE, &cli,
@@ -116,6 +116,8 @@ main (int   argc,
       N_("Keep the signaling WebSocket open SECONDS, with round trips (default 0)"), N_("SECONDS") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Print the version and exit"), NULL },
+    /* D-Bus activation (the desktop file and the D-Bus service file). */
+    { "gapplication-service", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &service, NULL, NULL },
     { NULL }
   };
 
@@ -155,7 +157,7 @@ main (int   argc,
 
   /* No display to open a window on (a server, an SSH session): say so and
    * give the text report rather than fail. */
-  if (!cli && !options.json && g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+  if (!cli && !options.json && !service && g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_printerr ("%s\n", _("No display found: running without a window (as with --cli)."));
       cli = TRUE;
@@ -166,11 +168,11 @@ main (int   argc,
   else
     {
       g_autoptr(CcApplication) app = cc_application_new ();
-      char *app_argv[] = { argv[0], NULL };
+      char *app_argv[] = { argv[0], (char *) "--gapplication-service", NULL };
 
       cc_application_set_overrides (app, options.profile_path, options.ice_servers_path,
                                     options.timeout_seconds);
-      status = g_application_run (G_APPLICATION (app), 1, app_argv);
+      status = g_application_run (G_APPLICATION (app), service ? 2 : 1, app_argv);
     }
 
   g_free (options.profile_path);
