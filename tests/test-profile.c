@@ -152,6 +152,9 @@ static const BadProfile bad_profiles[] = {
   { "bad-bool", "[profile]\nname=t\n[websocket s]\nurl=wss://a.test/\nessential=yes\n", 0, "essential" },
   { "bad-host", "[profile]\nname=t\n[stun s]\nhost=a b\nport=1\n", 0, "bad.conf:4: [stun s] host" },
   { "bad-sinkhole", "[profile]\nname=t\nsinkhole=0.0.0.0/99\n", 0, "bad.conf:3: [profile] sinkhole" },
+  /* GLib alone would take this as /0 (the length wraps around 32 bits). */
+  { "sinkhole-prefix-wraps", "[profile]\nname=t\nsinkhole=0.0.0.0/4294967296\n", 0, "bad.conf:3: [profile] sinkhole" },
+  { "sinkhole-prefix-too-long", "[profile]\nname=t\nsinkhole=::/129\n", 0, "bad.conf:3: [profile] sinkhole" },
   { "bad-role", "[profile]\nname=t\n[domain *.a.test]\nrole=vip\n", 0, "bad.conf:4: [domain *.a.test] role" },
   { "bad-domain-port", "[profile]\nname=t\n[domain *.a.test]\nhosts=a.a.test:0\n", 0, "has an invalid port" },
   { "not-keyfile", "[profile]\nname=t\nthis line is wrong\n", 0, "bad.conf:3: not a [group]" },
@@ -173,6 +176,20 @@ test_bad_profile (gconstpointer data)
   g_assert_error (error, CC_PROFILE_ERROR, CC_PROFILE_ERROR_INVALID);
   if (strstr (error->message, bad->expected) == NULL)
     g_error ("“%s” does not contain “%s”", error->message, bad->expected);
+}
+
+/* The data is read up to its length, never up to a NUL that may not be there:
+ * the line after the length would be a syntax error. */
+static void
+test_profile_data_length (void)
+{
+  static const char text[] = "[profile]\nname=t\nthis line is past the length\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProfile) profile = NULL;
+
+  profile = cc_profile_new_from_data (text, strlen ("[profile]\nname=t\n"), "short.conf", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cc_profile_get_name (profile), ==, "t");
 }
 
 static void
@@ -305,6 +322,7 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/profile/bad/%s", bad_profiles[i].name);
       g_test_add_data_func (path, &bad_profiles[i], test_bad_profile);
     }
+  g_test_add_func ("/profile/data-length", test_profile_data_length);
   g_test_add_func ("/profile/file-errors", test_profile_file_errors);
   g_test_add_func ("/ice-servers/parse", test_ice_servers);
   g_test_add_func ("/ice-servers/bad", test_bad_ice_servers);

@@ -329,6 +329,20 @@ get_host (Parser      *parser,
   return TRUE;
 }
 
+/* GLib's parser takes any number after the slash: beyond 128 it warns, and a
+ * length that wraps around 32 bits (0.0.0.0/4294967296) becomes /0, a sinkhole
+ * that would match every address. Only 0–128 reach it. */
+static GInetAddressMask *
+parse_address_mask (const char *text)
+{
+  const char *slash = strchr (text, '/');
+
+  if (slash != NULL && !g_ascii_string_to_unsigned (slash + 1, 10, 0, 128, NULL, NULL))
+    return NULL;
+
+  return g_inet_address_mask_new_from_string (text, NULL);
+}
+
 static gboolean
 parse_profile_group (Parser *parser)
 {
@@ -365,7 +379,7 @@ parse_profile_group (Parser *parser)
     {
       g_autoptr(GInetAddressMask) mask = NULL;
 
-      mask = g_inet_address_mask_new_from_string (sinkholes[i], NULL);
+      mask = parse_address_mask (sinkholes[i]);
       if (mask == NULL)
         return parser_error (parser, "profile", "sinkhole",
                              _("“%s” is not an address or address/prefix"), sinkholes[i]);
@@ -590,7 +604,8 @@ check_syntax (Parser     *parser,
       return FALSE;
     }
 
-  lines = g_strsplit (data, "\n", -1);
+  /* @data need not end in a NUL: split the parser's terminated copy. */
+  lines = g_strsplit (parser->data, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
