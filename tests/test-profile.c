@@ -259,6 +259,9 @@ test_bad_ice_servers (void)
     "{\"iceServers\": [{\"urls\": [\"turn:a?transport=sctp\"], \"username\": \"u\", \"credential\": \"p\"}]}",
     "{\"iceServers\": [{\"urls\": [\"turn:a\"], \"username\": 1, \"credential\": \"p\"}]}",
     "{\"iceServers\": [{\"urls\": [\"turn:[::1\"], \"username\": \"u\", \"credential\": \"p\"}]}",
+    /* Logins libnice's key derivation would read past (see cc-stun-parse.h). */
+    "{\"iceServers\": [{\"urls\": [\"turn:a\"], \"username\": \"\", \"credential\": \"p\"}]}",
+    "{\"iceServers\": [{\"urls\": [\"turn:a\"], \"username\": \"u\", \"credential\": \"\\\"\\\"\"}]}",
     NULL
   };
 

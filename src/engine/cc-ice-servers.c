@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-ice-servers.h"
+#include "cc-stun-parse.h"
 
 #define CC_ICE_SERVERS_MAX_SIZE (1024 * 1024)
 
@@ -258,6 +259,15 @@ cc_ice_servers_load_from_data (const char  *data,
               return NULL;
             }
 
+          if (server->is_turn &&
+              (!cc_ice_server_is_usable_login (username) || !cc_ice_server_is_usable_login (credential)))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("%s: iceServers[%u]: “username” and “credential” must not be empty"),
+                           source_name, i);
+              return NULL;
+            }
+
           server->username = g_strdup (username);
           server->credential = g_strdup (credential);
         }
@@ -302,4 +312,10 @@ cc_ice_servers_load (const char  *path,
   servers = cc_ice_servers_load_from_data (contents, length, path, error);
   memset (contents, 0, length);
   return servers;
+}
+
+gboolean
+cc_ice_server_is_usable_login (const char *value)
+{
+  return value != NULL && cc_stun_is_usable_credential ((const guint8 *) value, strlen (value));
 }

@@ -34,5 +34,8 @@ GPtrArray *cc_ice_servers_load_from_data (const char  *data,
 gboolean   cc_ice_server_parse_url      (const char   *url,
                                          CcIceServer  *server,
                                          GError      **error);
+/* FALSE for a username or credential libnice's TURN key derivation cannot
+ * take (empty, or only '"' characters): it would read outside the string. */
+gboolean   cc_ice_server_is_usable_login (const char  *value);
 
 G_END_DECLS

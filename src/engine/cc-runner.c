@@ -118,12 +118,12 @@ add_timed (CcRunner    *self,
            CcCheckRole  role,
            guint        extra_ms)
 {
-  g_autoptr(CcCheck) owned = check;
-
   cc_check_set_timeout_ms (check, self->timeout_ms + extra_ms);
   cc_check_set_tls_database (check, self->tls_database);
   cc_check_set_proxy_resolver (check, self->proxy_resolver);
   cc_requirement_add_check (find_requirement (self, requirement), check, role);
+  /* The requirement holds it now. */
+  g_object_unref (check);
 }
 
 static void

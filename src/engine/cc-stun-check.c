@@ -28,6 +28,7 @@
 #include <stun/usages/turn.h>
 
 #include "cc-stun-check.h"
+#include "cc-stun-parse.h"
 #include "cc-tcp-check.h"
 #include "cc-tls-info.h"
 
@@ -35,10 +36,7 @@
  * after each send, for at most Rc = 7 sends. */
 #define STUN_RTO_INITIAL_MS    500
 #define STUN_RC                7
-/* Enough for any STUN message we accept (RFC 8489 §6.1: fits the path MTU). */
-#define STUN_BUFFER_SIZE       1500
-/* RFC 8489 §5: every RFC 5389+ message carries this cookie in bytes 4–7. */
-#define STUN_COOKIE_POS        4
+#define STUN_BUFFER_SIZE       CC_STUN_BUFFER_SIZE
 /* 438 Stale Nonce (RFC 8489 §9.2.5) may send us round again this many times. */
 #define STUN_MAX_NONCE_RETRIES 3
 /* A second 401 with another realm is answered once more, then we give up. */
@@ -132,80 +130,6 @@ static void cc_stun_check_send_bytes   (CcStunCheck  *self,
                                         const guint8 *data,
                                         gsize         len);
 static void cc_stun_check_close_stream (CcStunCheck  *self);
-
-static char *
-socket_address_to_string (GSocketAddress *address)
-{
-  GInetAddress *inet;
-  g_autofree char *ip = NULL;
-  guint16 port;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return g_strdup ("?");
-
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-  ip = g_inet_address_to_string (inet);
-
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    return g_strdup_printf ("[%s]:%u", ip, port);
-  return g_strdup_printf ("%s:%u", ip, port);
-}
-
-static char *
-sockaddr_to_string (const struct sockaddr_storage *addr,
-                    socklen_t                      len)
-{
-  g_autoptr(GSocketAddress) address = g_socket_address_new_from_native ((gpointer) addr, len);
-
-  return socket_address_to_string (address);
-}
-
-/* A string attribute from the network, made safe to show to people. */
-static char *
-attribute_text (const guint8 *value,
-                gsize         len)
-{
-  char *text = g_utf8_make_valid ((const char *) value, len);
-
-  for (char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = '?';
-  return text;
-}
-
-static char *
-find_string_attribute (StunMessage   *msg,
-                       StunAttribute  type)
-{
-  uint16_t len = 0;
-  const guint8 *value = stun_message_find (msg, type, &len);
-
-  if (value == NULL)
-    return NULL;
-  return attribute_text (value, len);
-}
-
-/* The reason phrase of ERROR-CODE (RFC 8489 §14.8: 4 bytes, then the text). */
-static char *
-find_error_reason (StunMessage *msg)
-{
-  uint16_t len = 0;
-  const guint8 *value = stun_message_find (msg, STUN_ATTRIBUTE_ERROR_CODE, &len);
-
-  if (value == NULL || len <= 4)
-    return g_strdup ("");
-  return attribute_text (value + 4, len - 4);
-}
-
-static gboolean
-has_stun_cookie (const guint8 *data)
-{
-  guint32 cookie;
-
-  memcpy (&cookie, data + STUN_COOKIE_POS, sizeof cookie);
-  return GUINT32_FROM_BE (cookie) == STUN_MAGIC_COOKIE;
-}
 
 static const char *
 path_words (CcStunCheck *self)
@@ -535,7 +459,7 @@ cc_stun_check_burst_reply (CcStunCheck  *self,
                            gsize         len)
 {
   g_autoptr(GBytes) key = NULL;
-  StunMessage msg;
+  g_auto(CcStunReply) reply = { 0, };
   gpointer value;
   guint index;
   BurstSlot *slot;
@@ -545,9 +469,8 @@ cc_stun_check_burst_reply (CcStunCheck  *self,
     return;
 
   index = GPOINTER_TO_UINT (value) - 1;
-  if (stun_agent_validate (self->agents->pdata[index / BURST_PER_AGENT], &msg, data, len, NULL, NULL)
-      != STUN_VALIDATION_SUCCESS ||
-      stun_message_get_class (&msg) != STUN_RESPONSE)
+  if (cc_stun_parse_reply (self->agents->pdata[index / BURST_PER_AGENT], CC_STUN_USAGE_BURST,
+                           data, len, &reply) != CC_STUN_REPLY_SUCCESS)
     return;
 
   self->got_stun = TRUE;
@@ -642,48 +565,37 @@ cc_stun_check_release (CcStunCheck *self)
 
 static void
 cc_stun_check_binding_reply (CcStunCheck *self,
-                             StunMessage *msg)
+                             CcStunReply *reply)
 {
-  struct sockaddr_storage mapped, alternate;
-  socklen_t mapped_len = sizeof mapped, alternate_len = sizeof alternate;
   g_autofree char *detail = NULL;
   double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
-  int code = 0;
 
-  switch (stun_usage_bind_process (msg, (struct sockaddr *) &mapped, &mapped_len,
-                                   (struct sockaddr *) &alternate, &alternate_len))
+  switch (reply->kind)
     {
-    case STUN_USAGE_BIND_RETURN_SUCCESS:
-      {
-        g_autofree char *me = sockaddr_to_string (&mapped, mapped_len);
-
-        cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
-        detail = g_strdup_printf (_("The server answered from %s:%u over %s in %.0f ms; it sees this device as %s."),
-                                  cc_check_get_address (CC_CHECK (self)), self->port,
-                                  path_words (self), rtt, me);
-        cc_stun_check_finish_pass (self, detail);
-      }
+    case CC_STUN_REPLY_SUCCESS:
+      cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
+      detail = g_strdup_printf (_("The server answered from %s:%u over %s in %.0f ms; it sees this device as %s."),
+                                cc_check_get_address (CC_CHECK (self)), self->port,
+                                path_words (self), rtt, reply->mapped);
+      cc_stun_check_finish_pass (self, detail);
       break;
 
-    case STUN_USAGE_BIND_RETURN_ALTERNATE_SERVER:
+    case CC_STUN_REPLY_ALTERNATE:
       cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
       detail = g_strdup_printf (_("The server answered over %s port %u and redirects to another server."),
                                 path_words (self), self->port);
       cc_stun_check_finish_pass (self, detail);
       break;
 
-    case STUN_USAGE_BIND_RETURN_ERROR:
-      {
-        g_autofree char *reason = find_error_reason (msg);
-
-        stun_message_find_error (msg, &code);
-        detail = g_strdup_printf (_("The server answered with STUN error %d “%s”."), code, reason);
-        cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
-      }
+    case CC_STUN_REPLY_ERROR:
+      detail = g_strdup_printf (_("The server answered with STUN error %d “%s”."),
+                                reply->error_code, reply->reason);
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
       break;
 
-    case STUN_USAGE_BIND_RETURN_INVALID:
-    case STUN_USAGE_BIND_RETURN_TIMEOUT:
+    case CC_STUN_REPLY_NOT_STUN:
+    case CC_STUN_REPLY_UNMATCHED:
+    case CC_STUN_REPLY_OTHER:
     default:
       /* STUN, but not an answer to our Binding: keep waiting. */
       break;
@@ -693,20 +605,16 @@ cc_stun_check_binding_reply (CcStunCheck *self,
 /* A 401 or 438 carrying REALM and NONCE. */
 static void
 cc_stun_check_allocate_challenge (CcStunCheck *self,
-                                  StunMessage *msg,
-                                  int          code,
+                                  CcStunReply *reply,
                                   double       rtt)
 {
-  g_autofree char *realm = find_string_attribute (msg, STUN_ATTRIBUTE_REALM);
   g_autofree char *detail = NULL;
   StunMessage request;
 
-  if (realm == NULL || !stun_message_has_attribute (msg, STUN_ATTRIBUTE_NONCE))
+  if (reply->realm == NULL || !reply->has_nonce)
     {
-      g_autofree char *reason = find_error_reason (msg);
-
       detail = g_strdup_printf (_("The relay answered %d “%s” without the REALM and NONCE a TURN server sends."),
-                                code, reason);
+                                reply->error_code, reply->reason);
       cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
       return;
     }
@@ -715,20 +623,20 @@ cc_stun_check_allocate_challenge (CcStunCheck *self,
     {
       cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
       detail = g_strdup_printf (_("The relay answered in %.0f ms and asked for credentials (realm “%s”): TURN over %s port %u reaches the server."),
-                                rtt, realm, path_words (self), self->port);
+                                rtt, reply->realm, path_words (self), self->port);
       cc_stun_check_finish_pass (self, detail);
       return;
     }
 
-  if (code == STUN_ERROR_UNAUTHORIZED)
+  if (reply->error_code == STUN_ERROR_UNAUTHORIZED)
     {
       /* We sent credentials for this realm and got 401 again: they are wrong
        * (RFC 8489 §9.2.5). */
-      if ((self->auth_rounds > 0 && g_strcmp0 (realm, self->realm) == 0) ||
+      if ((self->auth_rounds > 0 && g_strcmp0 (reply->realm, self->realm) == 0) ||
           self->auth_rounds >= STUN_MAX_AUTH_ROUNDS)
         {
           detail = g_strdup_printf (_("The relay rejected the credentials (realm “%s”): check the username and password of the TURN server."),
-                                    realm);
+                                    reply->realm);
           cc_stun_check_finish_fail (self, CC_ERROR_AUTH_REQUIRED, detail);
           return;
         }
@@ -743,12 +651,12 @@ cc_stun_check_allocate_challenge (CcStunCheck *self,
     }
 
   g_free (self->realm);
-  self->realm = g_steal_pointer (&realm);
-  self->challenge_len = MIN (stun_message_length (msg), sizeof self->challenge);
-  memcpy (self->challenge, msg->buffer, self->challenge_len);
+  self->realm = g_strdup (reply->realm);
+  self->challenge_len = MIN (reply->length, sizeof self->challenge);
+  memcpy (self->challenge, reply->buffer, self->challenge_len);
 
   self->request_len = stun_usage_turn_create (&self->agent, &request, self->request, sizeof self->request,
-                                              msg, STUN_USAGE_TURN_REQUEST_PORT_NORMAL, -1, -1,
+                                              &reply->msg, STUN_USAGE_TURN_REQUEST_PORT_NORMAL, -1, -1,
                                               (uint8_t *) self->username, strlen (self->username),
                                               (uint8_t *) self->credential, strlen (self->credential),
                                               STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
@@ -763,25 +671,16 @@ cc_stun_check_allocate_challenge (CcStunCheck *self,
 
 static void
 cc_stun_check_allocate_reply (CcStunCheck *self,
-                              StunMessage *msg)
+                              CcStunReply *reply)
 {
-  struct sockaddr_storage relay, mapped, alternate;
-  socklen_t relay_len = sizeof relay, mapped_len = sizeof mapped, alternate_len = sizeof alternate;
-  uint32_t bandwidth = 0, lifetime = 0;
   g_autofree char *detail = NULL;
-  g_autofree char *reason = NULL;
   double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
-  int code = 0;
 
-  switch (stun_usage_turn_process (msg, &relay, &relay_len, &mapped, &mapped_len,
-                                   &alternate, &alternate_len,
-                                   &bandwidth, &lifetime,
-                                   STUN_USAGE_TURN_COMPATIBILITY_RFC5766))
+  switch (reply->kind)
     {
-    case STUN_USAGE_TURN_RETURN_RELAY_SUCCESS:
-    case STUN_USAGE_TURN_RETURN_MAPPED_SUCCESS:
+    case CC_STUN_REPLY_SUCCESS:
       g_free (self->relayed);
-      self->relayed = sockaddr_to_string (&relay, relay_len);
+      self->relayed = g_strdup (reply->relayed);
       cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
       detail = g_strdup_printf (_("The relay at %s:%u gave this device the relayed address %s over %s in %.0f ms (released again at once)."),
                                 cc_check_get_address (CC_CHECK (self)), self->port,
@@ -790,37 +689,39 @@ cc_stun_check_allocate_reply (CcStunCheck *self,
       cc_stun_check_finish_pass (self, detail);
       return;
 
-    case STUN_USAGE_TURN_RETURN_ALTERNATE_SERVER:
+    case CC_STUN_REPLY_ALTERNATE:
       cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
       detail = g_strdup_printf (_("The relay answered over %s port %u and redirects to another server."),
                                 path_words (self), self->port);
       cc_stun_check_finish_pass (self, detail);
       return;
 
-    case STUN_USAGE_TURN_RETURN_ERROR:
+    case CC_STUN_REPLY_ERROR:
       break;
 
-    case STUN_USAGE_TURN_RETURN_INVALID:
+    case CC_STUN_REPLY_NOT_STUN:
+    case CC_STUN_REPLY_UNMATCHED:
+    case CC_STUN_REPLY_OTHER:
     default:
       /* STUN, but not an answer to our Allocate: keep waiting. */
       return;
     }
 
-  if (stun_message_find_error (msg, &code) != STUN_MESSAGE_RETURN_SUCCESS)
+  if (reply->error_code == 0)
     {
       cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
                                  _("The relay answered with an error that has no error code."));
       return;
     }
 
-  if (code == STUN_ERROR_UNAUTHORIZED || code == STUN_ERROR_STALE_NONCE)
+  if (reply->error_code == STUN_ERROR_UNAUTHORIZED || reply->error_code == STUN_ERROR_STALE_NONCE)
     {
-      cc_stun_check_allocate_challenge (self, msg, code, rtt);
+      cc_stun_check_allocate_challenge (self, reply, rtt);
       return;
     }
 
-  reason = find_error_reason (msg);
-  detail = g_strdup_printf (_("The relay refused the allocation with error %d “%s”."), code, reason);
+  detail = g_strdup_printf (_("The relay refused the allocation with error %d “%s”."),
+                            reply->error_code, reply->reason);
   cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
 }
 
@@ -830,43 +731,39 @@ cc_stun_check_handle (CcStunCheck  *self,
                       const guint8 *data,
                       gsize         len)
 {
-  guint8 copy[STUN_BUFFER_SIZE];
-  StunMessage msg;
-  int valid_len;
+  g_auto(CcStunReply) reply = { 0, };
 
   if (cc_check_is_done (CC_CHECK (self)))
     return;
 
-  valid_len = stun_message_validate_buffer_length (data, len, TRUE);
-  if (valid_len <= 0 || (gsize) valid_len != len || len > sizeof copy ||
-      !has_stun_cookie (data))
+  if (!cc_stun_is_message (data, len))
     {
       self->got_garbage = TRUE;
       return;
     }
 
-  /* Work on a copy: libnice's message points into the buffer, and the next
-   * read reuses it. */
-  memcpy (copy, data, len);
-
   if (self->mode == CC_STUN_MODE_BURST)
     {
-      cc_stun_check_burst_reply (self, copy, len);
+      cc_stun_check_burst_reply (self, data, len);
       return;
     }
 
   /* Unmatched transaction ids (a late answer to a retransmission) and bad
-   * integrity are ignored. */
-  if (stun_agent_validate (&self->agent, &msg, copy, len, NULL, NULL) != STUN_VALIDATION_SUCCESS)
+   * integrity are ignored. The reply holds its own copy of the message: the
+   * next read reuses the caller's buffer. */
+  if (cc_stun_parse_reply (&self->agent,
+                           self->mode == CC_STUN_MODE_BINDING ? CC_STUN_USAGE_BINDING
+                                                              : CC_STUN_USAGE_ALLOCATE,
+                           data, len, &reply) == CC_STUN_REPLY_UNMATCHED)
     return;
 
   self->got_stun = TRUE;
   clear_source (&self->retransmit);
 
   if (self->mode == CC_STUN_MODE_BINDING)
-    cc_stun_check_binding_reply (self, &msg);
+    cc_stun_check_binding_reply (self, &reply);
   else
-    cc_stun_check_allocate_reply (self, &msg);
+    cc_stun_check_allocate_reply (self, &reply);
 }
 
 /* ---- transports ---- */
@@ -1014,7 +911,8 @@ cc_stun_check_read_cb (GObject      *object,
       /* Not a STUN header where one must start (or not RFC 5389's cookie):
        * whatever answers is not a STUN server. */
       if (len == STUN_MESSAGE_BUFFER_INVALID ||
-          (self->inbuf->len >= STUN_COOKIE_POS + 4 && !has_stun_cookie (self->inbuf->data)))
+          (self->inbuf->len >= STUN_MESSAGE_TRANS_ID_POS &&
+           !cc_stun_has_cookie (self->inbuf->data, self->inbuf->len)))
         {
           g_autofree char *detail =
             g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),

@@ -313,7 +313,8 @@ credential_found_cb (GObject      *object,
                                                   error->message);
       cc_window_toast (self, message);
     }
-  else if (credential != NULL)
+  else if (credential != NULL && cc_ice_server_is_usable_login (setup->username) &&
+           cc_ice_server_is_usable_login (credential))
     {
       CcIceServer *server = g_new0 (CcIceServer, 1);
 
