@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cli/cc-cli.h"
+#include "engine/cc-secrets.h"
 #include "gui/cc-application.h"
 
 /* Bounds for the numbers a person can pass; anything beyond is a typo. */
@@ -120,6 +121,11 @@ main (int   argc,
     { "gapplication-service", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &service, NULL, NULL },
     { NULL }
   };
+
+  /* stdout is for reports (--json must stay valid JSON): every log message,
+   * G_MESSAGES_DEBUG's included, goes to stderr, without TURN logins. */
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_log_set_writer_func (cc_secrets_log_writer, NULL, NULL);
 
   setlocale (LC_ALL, "");
   /* CC_LOCALEDIR: the translations of an uninstalled build (tools/run, tests). */

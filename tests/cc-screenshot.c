@@ -10,7 +10,10 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+
+#include <glib/gi18n.h>
 
 #include "cc-application.h"
 #include "cc-engine.h"
@@ -87,6 +90,14 @@ main (int   argc,
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "PNG to write", "FILE" },
     { NULL }
   };
+
+  /* In the language of the environment, from the build's translations
+   * (CC_LOCALEDIR=build/po LANGUAGE=nb): for a look at each translation. */
+  setlocale (LC_ALL, "");
+  if (g_getenv ("CC_LOCALEDIR") != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CC_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || out_path == NULL ||

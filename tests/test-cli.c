@@ -7,7 +7,10 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -62,11 +65,22 @@ wait_limit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+abort_app_cb (gpointer user_data)
+{
+  g_subprocess_send_signal (user_data, SIGABRT);
+  return G_SOURCE_REMOVE;
+}
+
 /* Runs the program with @argv (NULL-terminated, without argv[0]) while this
- * process keeps serving the lab. */
+ * process keeps serving the lab; @env: extra VAR=value strings or NULL; with
+ * @abort_after_ms > 0, the program gets SIGABRT after that long (what a crash
+ * leaves on stderr). */
 static void
-run_app (RunResult          *r,
-         const char * const *args)
+run_app_full (RunResult          *r,
+              const char * const *args,
+              const char * const *env,
+              guint               abort_after_ms)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
@@ -86,11 +100,19 @@ run_app (RunResult          *r,
     /* The program under test never sees a display: headless is what is tested. */
     g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
     g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+    for (guint i = 0; env != NULL && env[i] != NULL; i++)
+      {
+        g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+        g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+      }
     proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   }
   g_assert_no_error (error);
 
   limit = g_timeout_add_seconds (WAIT_LIMIT_S, wait_limit_cb, NULL);
+  if (abort_after_ms > 0)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, abort_after_ms, abort_app_cb, g_object_ref (proc), g_object_unref);
   g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicate_cb, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
@@ -101,6 +123,13 @@ run_app (RunResult          *r,
   r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
   r->out = wait.out;
   r->err = wait.err;
+}
+
+static void
+run_app (RunResult          *r,
+         const char * const *args)
+{
+  run_app_full (r, args, NULL, 0);
 }
 
 static char *
@@ -886,6 +915,125 @@ test_runner_cancel (void)
   g_assert_cmpint (wait.verdict, ==, CC_VERDICT_BLOCKED);
 }
 
+/* The TURN login never shows: not in the JSON or text report, not on stderr
+ * with every debug message on, not in what a crash leaves behind, not in a
+ * saved report; saved reports are private (0600) even when they replace a
+ * file that was not. */
+static void
+assert_no_login (const char *text,
+                 const char *what)
+{
+  const char *secrets[] = { cc_lab_get_turn_password (lab), cc_lab_get_turn_username (lab),
+                            "not-the-password-4711" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    {
+      const char *at = text != NULL ? strstr (text, secrets[i]) : NULL;
+
+      if (at != NULL)
+        {
+          const char *line = at;
+          g_autofree char *context = NULL;
+
+          while (line > text && line[-1] != '\n' && at - line < 200)
+            line--;
+          context = g_strndup (line, strcspn (line, "\n"));
+          g_error ("%s shows a TURN login (“%s”) in: %s", what, secrets[i], context);
+        }
+    }
+}
+
+static void
+test_secrets (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autofree char *ice = lab_file ("ice-servers.json.in");
+  g_autofree char *wrong_path = g_build_filename (cc_lab_get_dir (lab), "secrets-wrong-ice.json", NULL);
+  g_autofree char *wrong = cc_lab_expand (lab,
+    "{\"iceServers\":[{\"urls\":[\"turn:127.0.0.1:@turn@?transport=udp\",\"turn:127.0.0.1:@turn@?transport=tcp\"],"
+    "\"username\":\"@turn-user@\",\"credential\":\"not-the-password-4711\"}]}");
+  const char * const debug_env[] = { "G_MESSAGES_DEBUG=all", "NICE_DEBUG=all", "G_DEBUG=", NULL };
+  const char * const *runs[] = {
+    (const char *[]) { "--json", "--profile", profile, "--ice-servers", ice, NULL },
+    (const char *[]) { "--cli", "--profile", profile, "--ice-servers", ice, NULL },
+    (const char *[]) { "--cli", "--profile", profile, "--ice-servers", wrong_path, "--timeout", "2", NULL },
+  };
+
+  g_assert_cmpuint (strlen (cc_lab_get_turn_password (lab)), >=, 8);
+  g_assert_true (g_file_set_contents (wrong_path, wrong, -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_auto(RunResult) r = { 0 };
+
+      run_app_full (&r, runs[i], debug_env, 0);
+      /* The debug log was really on (GLib's, the engine's and libnice's). */
+      g_assert_true (i == 0 ? r.status == 0 : TRUE);
+      assert_contains (r.err, "DEBUG");
+      assert_no_login (r.out, "stdout");
+      assert_no_login (r.err, "stderr with G_MESSAGES_DEBUG=all");
+    }
+
+  /* A crash in the middle of the test calls (with credentials in memory). */
+  {
+    g_auto(RunResult) r = { 0 };
+
+    run_app_full (&r, runs[1], debug_env, 1500);
+    g_assert_cmpint (r.status, ==, -1);
+    assert_no_login (r.out, "stdout of an aborted run");
+    assert_no_login (r.err, "stderr of an aborted run");
+  }
+}
+
+static void
+test_saved_report (void)
+{
+  g_autoptr(CcRunner) runner = lab_runner ("lab-ok.conf.in");
+  g_autofree char *ice_path = lab_file ("ice-servers.json.in");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) servers = cc_ice_servers_load (ice_path, &error);
+  RunWait wait = { 0 };
+  const char *names[] = { "report.txt", "report.json" };
+
+  g_assert_no_error (error);
+  cc_runner_set_ice_servers (runner, servers);
+  cc_runner_set_timeout_ms (runner, 3000);
+  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (cc_lab_get_dir (lab), names[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autofree char *contents = NULL;
+      GStatBuf st;
+
+      /* An older report, readable by everyone, is replaced by a private one. */
+      g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+      g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+      g_assert_true (cc_report_save (runner, file, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      assert_no_login (contents, names[i]);
+      assert_contains (contents, i == 0 ? "Verdict:" : "\"schema\"");
+      /* It holds addresses: that is why it is private. */
+      assert_contains (contents, "127.0.0.1");
+    }
+
+  /* A directory that does not exist: an error, not a crash. */
+  {
+    g_autoptr(GFile) nowhere = g_file_new_for_path ("/nonexistent/dir/report.txt");
+
+    g_assert_false (cc_report_save (runner, nowhere, &error));
+    g_assert_nonnull (error);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -922,6 +1070,8 @@ main (int   argc,
   g_test_add_func ("/cli/bad-ice-files", test_bad_ice_files);
   g_test_add_func ("/runner/model", test_runner_model);
   g_test_add_func ("/runner/cancel", test_runner_cancel);
+  g_test_add_func ("/security/secrets", test_secrets);
+  g_test_add_func ("/security/saved-report", test_saved_report);
 
   status = g_test_run ();
   cc_lab_free (lab);

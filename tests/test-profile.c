@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "cc-engine.h"
 
 /* The domains of Whereby's firewall guide (shared/seed/firewall-and-security.md). */
@@ -207,6 +209,45 @@ test_profile_file_errors (void)
   profile = cc_profile_new_from_file ("/dev/zero", &error);
   g_assert_null (profile);
   g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  /* Input files are size-limited (1 MiB): a bigger file is refused before it
+   * is read, whatever it holds, and so is the same data given directly. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("cc-test-XXXXXX", NULL);
+    g_autofree char *profile_path = g_build_filename (dir, "big.conf", NULL);
+    g_autofree char *ice_path = g_build_filename (dir, "big.json", NULL);
+    gsize size = 1024 * 1024 + 1;
+    g_autofree char *big = g_malloc (size);
+    g_autoptr(GPtrArray) servers = NULL;
+
+    memset (big, ' ', size);
+    memcpy (big, "[profile]\nname=t\n", strlen ("[profile]\nname=t\n"));
+    g_assert_true (g_file_set_contents (profile_path, big, size, NULL));
+    g_assert_true (g_file_set_contents (ice_path, big, size, NULL));
+
+    profile = cc_profile_new_from_file (profile_path, &error);
+    g_assert_null (profile);
+    g_assert_nonnull (strstr (error->message, "1 MiB"));
+    g_clear_error (&error);
+    profile = cc_profile_new_from_data (big, size, "big", NULL, &error);
+    g_assert_null (profile);
+    g_assert_nonnull (strstr (error->message, "1 MiB"));
+    g_clear_error (&error);
+
+    servers = cc_ice_servers_load (ice_path, &error);
+    g_assert_null (servers);
+    g_assert_nonnull (strstr (error->message, "1 MiB"));
+    g_clear_error (&error);
+    servers = cc_ice_servers_load_from_data (big, size, "big.json", &error);
+    g_assert_null (servers);
+    g_assert_nonnull (strstr (error->message, "1 MiB"));
+    g_clear_error (&error);
+
+    g_unlink (profile_path);
+    g_unlink (ice_path);
+    g_rmdir (dir);
+  }
 }
 
 static void
@@ -311,6 +352,27 @@ test_error_names (void)
   g_assert_cmpint (cc_error_from_gerror (tls), ==, CC_ERROR_TLS_UNTRUSTED);
 }
 
+static void
+test_secrets_redact (void)
+{
+  g_autofree char *one = NULL;
+  g_autofree char *nested = NULL;
+
+  cc_secrets_add (NULL);
+  cc_secrets_add ("");
+  cc_secrets_add ("s3cret-pass");
+  cc_secrets_add ("s3cret-password-longer");
+  cc_secrets_add ("s3cret-pass");
+
+  g_assert_null (cc_secrets_redact ("nothing to hide"));
+  g_assert_null (cc_secrets_redact (NULL));
+  one = cc_secrets_redact ("user/pass : u -- s3cret-pass, again s3cret-pass");
+  g_assert_cmpstr (one, ==, "user/pass : u -- " CC_SECRETS_MASK ", again " CC_SECRETS_MASK);
+  /* The longer secret is hidden whole, not around its shorter prefix. */
+  nested = cc_secrets_redact ("[s3cret-password-longer]");
+  g_assert_cmpstr (nested, ==, "[" CC_SECRETS_MASK "]");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,6 +393,7 @@ main (int   argc,
   g_test_add_func ("/ice-servers/bad", test_bad_ice_servers);
   g_test_add_func ("/diagnosis/grades", test_grades);
   g_test_add_func ("/errors/names", test_error_names);
+  g_test_add_func ("/secrets/redact", test_secrets_redact);
 
   return g_test_run ();
 }

@@ -122,6 +122,12 @@ cc_check_settle (CcCheck    *self,
   g_free (priv->detail);
   priv->detail = g_strdup (detail);
   priv->duration_ms = (g_get_monotonic_time () - priv->started_us) / 1000;
+  /* For G_MESSAGES_DEBUG=ConnectionCheck: what the report says, never more
+   * (no check holds a credential in its target, address or detail). */
+  g_debug ("%s %s (%s) at %s: %s, %s after %" G_GINT64_FORMAT " ms: %s",
+           priv->kind, priv->target, priv->transport ? priv->transport : "-",
+           priv->address ? priv->address : "-", cc_status_to_string (status),
+           cc_error_to_string (code), priv->duration_ms, detail ? detail : "");
 
   cc_check_disconnect_run (self);
 
@@ -350,6 +356,8 @@ cc_check_run_async (CcCheck             *self,
   priv->status = CC_STATUS_RUNNING;
   priv->error = CC_ERROR_NONE;
   priv->started_us = g_get_monotonic_time ();
+  g_debug ("%s %s (%s): started, time limit %u ms", priv->kind, priv->target,
+           priv->transport ? priv->transport : "-", priv->timeout_ms);
   priv->op_cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 

@@ -524,8 +524,6 @@ collect_domains (CcRequirement  *req,
                  char          **unverified)
 {
   GListModel *checks = cc_requirement_get_checks (req);
-  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) f = g_ptr_array_new ();
   g_autoptr(GPtrArray) s = g_ptr_array_new ();
 

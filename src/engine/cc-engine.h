@@ -17,6 +17,7 @@
 #include "cc-report.h"
 #include "cc-requirement.h"
 #include "cc-runner.h"
+#include "cc-secrets.h"
 #include "cc-stun-check.h"
 #include "cc-tcp-check.h"
 #include "cc-tls-check.h"

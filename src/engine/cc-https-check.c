@@ -167,7 +167,6 @@ cc_https_check_start (CcCheck      *check,
                       GCancellable *cancellable)
 {
   CcHttpsCheck *self = CC_HTTPS_CHECK (check);
-  g_autoptr(GError) error = NULL;
 
   self->message = soup_message_new (SOUP_METHOD_GET, self->url);
   if (self->message == NULL)

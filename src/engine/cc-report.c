@@ -495,3 +495,29 @@ cc_report_to_json (CcRunner *runner)
   text = json_generator_to_data (generator, NULL);
   return tidy_numbers (text);
 }
+
+gboolean
+cc_report_save (CcRunner  *runner,
+                GFile     *file,
+                GError   **error)
+{
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (CC_IS_RUNNER (runner), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  text = name != NULL && g_str_has_suffix (name, ".json") ? cc_report_to_json (runner)
+                                                          : cc_report_to_text (runner);
+
+  /* A new file written beside the old one, then renamed over it: the old
+   * file's mode is not inherited. */
+  stream = g_file_replace (file, NULL, FALSE,
+                           G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                           NULL, error);
+  return stream != NULL &&
+         g_output_stream_write_all (G_OUTPUT_STREAM (stream), text, strlen (text), NULL, NULL, error) &&
+         g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+}

@@ -13,6 +13,12 @@ G_BEGIN_DECLS
 
 char *cc_report_to_text (CcRunner *runner);
 char *cc_report_to_json (CcRunner *runner);
+/* Writes the JSON report when @file's name ends in ".json", else the text
+ * report. Reports hold addresses: the file is readable by its owner only (0600),
+ * also when it replaces an existing file. */
+gboolean cc_report_save (CcRunner  *runner,
+                         GFile     *file,
+                         GError   **error);
 /* One progress line for a finished check, as the CLI prints it. */
 char *cc_report_check_line (CcRequirement *requirement,
                             CcCheck       *check);

@@ -17,6 +17,7 @@
 #include "cc-note-check.h"
 #include "cc-report.h"
 #include "cc-runner.h"
+#include "cc-secrets.h"
 #include "cc-stun-check.h"
 #include "cc-tcp-check.h"
 #include "cc-tls-check.h"
@@ -627,6 +628,15 @@ cc_runner_set_ice_servers (CcRunner  *self,
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   if (servers != NULL)
     self->ice_servers = g_ptr_array_ref (servers);
+
+  /* Logins given to libnice may come back in its debug output. */
+  for (guint i = 0; servers != NULL && i < servers->len; i++)
+    {
+      const CcIceServer *server = servers->pdata[i];
+
+      cc_secrets_add (server->username);
+      cc_secrets_add (server->credential);
+    }
 }
 
 void

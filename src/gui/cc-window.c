@@ -454,24 +454,13 @@ save_response_cb (GtkNativeDialog *dialog,
   CcWindow *self = CC_WINDOW (user_data);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *text = NULL;
 
   if (response != GTK_RESPONSE_ACCEPT || self->runner == NULL)
     goto out;
 
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  name = g_file_get_basename (file);
-  text = g_str_has_suffix (name, ".json") ? cc_report_to_json (self->runner)
-                                          : cc_report_to_text (self->runner);
-
   /* Reports hold addresses: readable by the user only. */
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                           NULL, &error);
-  if (stream == NULL ||
-      !g_output_stream_write_all (G_OUTPUT_STREAM (stream), text, strlen (text), NULL, NULL, &error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (!cc_report_save (self->runner, file, &error))
     cc_window_toast (self, error->message);
   else
     cc_window_toast (self, _("Report saved"));
