@@ -151,6 +151,8 @@ static const BadProfile bad_profiles[] = {
   { "unknown-kind", "[profile]\nname=t\n[webscoket s]\nurl=wss://a/\n", 0, "bad.conf:3: [webscoket s]" },
   { "bad-url", "[profile]\nname=t\n[websocket s]\nurl=https://a.test/\n", 0, "bad.conf:4: [websocket s] url" },
   { "bad-round-trip", "[profile]\nname=t\n[websocket s]\nurl=wss://a.test/\nround-trip=ping\n", 0, "round-trip" },
+  /* A bad escape then a backslash at the end: GLib 2.74 would warn. */
+  { "bad-escape", "[profile]\nname=t\\|x\\\n", 0, "bad.conf:2: a backslash" },
   { "bad-bool", "[profile]\nname=t\n[websocket s]\nurl=wss://a.test/\nessential=yes\n", 0, "essential" },
   { "bad-host", "[profile]\nname=t\n[stun s]\nhost=a b\nport=1\n", 0, "bad.conf:4: [stun s] host" },
   { "bad-sinkhole", "[profile]\nname=t\nsinkhole=0.0.0.0/99\n", 0, "bad.conf:3: [profile] sinkhole" },

@@ -365,6 +365,219 @@ test_turn_login (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The cancel storm through the real window: start and stop, at random moments
+ * (g_test_rand_int_range: replay a failure with the seed the TAP output
+ * prints), and close the window mid-run. The window returns to a startable
+ * state each time, no run outlives its stop, every runner and window is
+ * finalized, no warning is logged, and the process ends with the file
+ * descriptors it had before. */
+
+#define STORM_UI_CYCLES       40
+#define STORM_UI_CLOSES       5
+/* Stops fall within the first 1.5 s of a run (a run with the test calls takes
+ * about 4.5 s); one in three within its first 40 ms, while lookups and
+ * handshakes are still under way. */
+#define STORM_UI_STOP_MAX_MS  1500
+#define STORM_UI_EARLY_ONE_IN 3
+#define STORM_UI_EARLY_MAX_MS 40
+/* A stopped run ends, and what it closed finishes closing, within this. */
+#define STORM_UI_SETTLE_MS    5000
+
+static guint
+storm_count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* Iterates the main context for @ms, or until @done says so when given;
+ * returns what @done said last. */
+static gboolean
+storm_iterate (guint      ms,
+               gboolean (*done) (gpointer),
+               gpointer   data)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (done != NULL && done (data))
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return done != NULL && done (data);
+}
+
+static gboolean
+storm_fds_at_most (gpointer data)
+{
+  return storm_count_fds () <= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+storm_is_zero (gpointer data)
+{
+  return *(guint *) data == 0;
+}
+
+static gboolean
+storm_is_one (gpointer data)
+{
+  return *(guint *) data == 1;
+}
+
+static void
+storm_finalized_cb (gpointer  data,
+                    GObject  *where_the_object_was)
+{
+  guint *alive = data;
+
+  g_assert_cmpuint (*alive, >, 0);
+  (*alive)--;
+}
+
+static void
+storm_track (gpointer  object,
+             guint    *alive)
+{
+  (*alive)++;
+  g_object_weak_ref (object, storm_finalized_cb, alive);
+}
+
+static guint
+storm_stop_moment (void)
+{
+  if (g_test_rand_int_range (0, STORM_UI_EARLY_ONE_IN) == 0)
+    return g_test_rand_int_range (0, STORM_UI_EARLY_MAX_MS);
+  return g_test_rand_int_range (0, STORM_UI_STOP_MAX_MS);
+}
+
+/* Starts a run as the start page's button does; returns its runner. */
+static CcRunner *
+storm_start (CcWindow *window,
+             guint    *runners_alive)
+{
+  CcRunner *runner;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  runner = cc_window_get_runner (window);
+  g_assert_nonnull (runner);
+  g_assert_true (cc_runner_is_running (runner));
+  g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Testing Your Connection…");
+  storm_track (runner, runners_alive);
+  return runner;
+}
+
+static void
+test_cancel_storm (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  g_autofree char *ice = lab_profile ("ice-servers.json.in");
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  guint runners_alive = 0, windows_alive = 0;
+  gint64 started = g_get_monotonic_time ();
+  guint baseline, stopped = 0;
+  CcWindow *window;
+
+  /* As G_DEBUG=fatal-warnings: any warning or critical ends the test there. */
+  g_log_set_always_fatal (fatal | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+  cc_application_set_overrides (app, profile, ice, 1);
+
+  /* One whole run first, so that what is set up once (TLS, the resolver's
+   * threads, icons, fonts) is in the baseline. */
+  window = cc_window_new (app);
+  storm_track (window, &windows_alive);
+  gtk_window_present (GTK_WINDOW (window));
+  storm_start (window, &runners_alive);
+  wait_until (run_finished, window);
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
+  gtk_window_destroy (GTK_WINDOW (window));
+  if (!storm_iterate (STORM_UI_SETTLE_MS, storm_is_zero, &runners_alive) ||
+      !storm_iterate (STORM_UI_SETTLE_MS, storm_is_zero, &windows_alive))
+    g_error ("after the first run, %u windows and %u runners are alive", windows_alive, runners_alive);
+  storm_iterate (500, NULL, NULL);
+  baseline = storm_count_fds ();
+
+  window = cc_window_new (app);
+  storm_track (window, &windows_alive);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint cycle = 0; cycle < STORM_UI_CYCLES; cycle++)
+    {
+      guint moment = storm_stop_moment ();
+      CcRunner *runner = storm_start (window, &runners_alive);
+      gint64 stop_at;
+
+      storm_iterate (moment, NULL, NULL);
+      stop_at = g_get_monotonic_time ();
+      if (cc_runner_is_running (runner))
+        {
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+          stopped++;
+        }
+      wait_until (run_stopped, window);
+      g_assert_cmpint (g_get_monotonic_time () - stop_at, <, STORM_UI_SETTLE_MS * 1000);
+
+      /* Startable again: the banner says the run was stopped (or its verdict),
+       * the results stay, and the next cycle's start must start a new run. */
+      g_assert_true (cc_window_get_runner (window) == runner);
+      g_assert_false (cc_runner_is_running (runner));
+      if (cc_runner_get_verdict (runner) == CC_VERDICT_UNKNOWN)
+        g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "The Test Was Stopped");
+      g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+      /* Only the shown run's runner is alive: the one before was finalized;
+       * and the stopped run, whose results are shown, holds no socket. */
+      if (!storm_iterate (STORM_UI_SETTLE_MS, storm_is_one, &runners_alive))
+        g_error ("cycle %u: %u runners are alive", cycle, runners_alive);
+      if (!storm_iterate (STORM_UI_SETTLE_MS, storm_fds_at_most, GUINT_TO_POINTER (baseline)))
+        g_error ("cycle %u (stopped after %u ms): %u open file descriptors, %u before the storm",
+                 cycle, moment, storm_count_fds (), baseline);
+    }
+
+  /* Closing the window mid-run stops the run and frees the window and runner. */
+  for (guint cycle = 0; cycle < STORM_UI_CLOSES; cycle++)
+    {
+      g_autoptr(CcRunner) runner = NULL;
+
+      if (cycle > 0)
+        {
+          window = cc_window_new (app);
+          storm_track (window, &windows_alive);
+          gtk_window_present (GTK_WINDOW (window));
+        }
+      runner = g_object_ref (storm_start (window, &runners_alive));
+      storm_iterate (storm_stop_moment (), NULL, NULL);
+      gtk_window_destroy (GTK_WINDOW (window));
+      if (!storm_iterate (STORM_UI_SETTLE_MS, storm_is_zero, &windows_alive))
+        g_error ("close %u: the window was not finalized", cycle);
+      {
+        gint64 limit = g_get_monotonic_time () + STORM_UI_SETTLE_MS * 1000;
+
+        while (cc_runner_is_running (runner) && g_get_monotonic_time () < limit)
+          storm_iterate (10, NULL, NULL);
+      }
+      g_assert_false (cc_runner_is_running (runner));
+    }
+
+  if (!storm_iterate (STORM_UI_SETTLE_MS, storm_is_zero, &runners_alive))
+    g_error ("%u runners are still alive", runners_alive);
+  if (!storm_iterate (STORM_UI_SETTLE_MS, storm_fds_at_most, GUINT_TO_POINTER (baseline)))
+    g_error ("%u open file descriptors after the storm, %u before", storm_count_fds (), baseline);
+  g_test_message ("window storm: %u of %u runs stopped, %u windows closed mid-run, %u fds before and %u after, %.1f s",
+                  stopped, STORM_UI_CYCLES, STORM_UI_CLOSES, baseline, storm_count_fds (),
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+
+  g_log_set_always_fatal (fatal);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +605,7 @@ main (int   argc,
   g_test_add_func ("/ui/turn-login", test_turn_login);
   g_test_add_func ("/ui/keyboard", test_keyboard);
   g_test_add_func ("/ui/large-text", test_large_text);
+  g_test_add_func ("/ui/cancel-storm", test_cancel_storm);
 
   status = g_test_run ();
   g_clear_object (&app);

@@ -148,10 +148,47 @@ cc_call_check_agent_closed_cb (GObject      *object,
   g_object_unref (object);
 }
 
+/* Releases the agent's relay allocations; takes @agent's reference, which
+ * the callback drops. */
+static void
+cc_call_check_close_agent (NiceAgent *agent)
+{
+  agents_closing++;
+  nice_agent_close_async (agent, cc_call_check_agent_closed_cb, NULL);
+}
+
+/* A close releases only the relays the agent has when it starts: one whose
+ * allocation was still under way is granted later, and would keep the close
+ * from ending (or, granted just before it ends, outlive the agent on the
+ * relay). Such a relay gets a close of its own. */
+static void
+cc_call_check_closing_candidate_cb (NiceAgent     *agent,
+                                    NiceCandidate *candidate,
+                                    gpointer       user_data)
+{
+  if (candidate->type == NICE_CANDIDATE_TYPE_RELAYED)
+    cc_call_check_close_agent (g_object_ref (agent));
+}
+
 guint
 cc_call_check_get_agents_closing (void)
 {
   return agents_closing;
+}
+
+/* A closing agent must go on reading its sockets: the relay's answers to the
+ * deallocation arrive there. Without a receive callback libnice leaves a
+ * readable socket unread (the main context polls it again at once, a busy
+ * loop) and each release ends only by its retransmission timeout. What else
+ * still arrives is dropped here. */
+static void
+cc_call_check_discard_cb (NiceAgent *agent,
+                          guint      stream_id,
+                          guint      component_id,
+                          guint      len,
+                          char      *buf,
+                          gpointer   user_data)
+{
 }
 
 static void
@@ -175,10 +212,10 @@ cc_call_check_stop (CcCallCheck *self)
       if (agent == NULL)
         continue;
       g_signal_handlers_disconnect_by_data (agent, self);
-      nice_agent_attach_recv (agent, self->streams[i], 1, g_main_context_get_thread_default (), NULL, NULL);
-      /* Releases the allocations; the callback drops the last reference. */
-      agents_closing++;
-      nice_agent_close_async (agent, cc_call_check_agent_closed_cb, NULL);
+      nice_agent_attach_recv (agent, self->streams[i], 1, g_main_context_get_thread_default (),
+                              cc_call_check_discard_cb, NULL);
+      g_signal_connect (agent, "new-candidate-full", G_CALLBACK (cc_call_check_closing_candidate_cb), NULL);
+      cc_call_check_close_agent (agent);
     }
 
   if (self->bridge_listener != NULL)
@@ -189,6 +226,17 @@ cc_call_check_stop (CcCallCheck *self)
   for (guint i = 0; self->bridge_streams != NULL && i < self->bridge_streams->len; i++)
     g_io_stream_close (self->bridge_streams->pdata[i], NULL, NULL);
   g_clear_pointer (&self->bridge_streams, g_ptr_array_unref);
+}
+
+/* However the check ends (also by a stopped run or its deadline), the call
+ * stops then and its agents release their relays, not when it is finalized. */
+static void
+cc_call_check_status_cb (CcCallCheck *self,
+                         GParamSpec  *pspec,
+                         gpointer     user_data)
+{
+  if (cc_check_is_done (CC_CHECK (self)))
+    cc_call_check_stop (self);
 }
 
 static void
@@ -900,6 +948,7 @@ static void
 cc_call_check_init (CcCallCheck *self)
 {
   self->seen = g_new0 (guint8, CC_CALL_PACKETS_MAX);
+  g_signal_connect (self, "notify::status", G_CALLBACK (cc_call_check_status_cb), NULL);
 }
 
 CcCheck *

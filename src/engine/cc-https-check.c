@@ -13,6 +13,11 @@
 #include "cc-https-check.h"
 #include "cc-tls-info.h"
 
+/* libsoup 3 gives up on a response head larger than this (HEADER_SIZE_LIMIT in
+ * soup-message-io-data.c) with G_IO_ERROR_PARTIAL_INPUT, the error it also gives
+ * for a connection cut in the middle of a head. */
+#define SOUP_HEADER_SIZE_LIMIT (64 * 1024)
+
 struct _CcHttpsCheck
 {
   CcCheck               parent_instance;
@@ -22,6 +27,7 @@ struct _CcHttpsCheck
   SoupMessage          *message;
   GTlsCertificateFlags  rejected;
   gboolean              saw_rejection;
+  gboolean              proxy_negotiating;
 };
 
 G_DEFINE_FINAL_TYPE (CcHttpsCheck, cc_https_check, CC_TYPE_CHECK)
@@ -57,6 +63,47 @@ cc_https_check_target (GUri *uri)
   return g_strdup_printf ("%s:%d", host ? host : "", port);
 }
 
+void
+cc_https_check_fail_send (CcCheck      *check,
+                          SoupMessage  *message,
+                          gboolean      proxy_negotiating,
+                          const GError *error)
+{
+  CcError code = cc_error_from_gerror (error);
+  SoupMessageMetrics *metrics = soup_message_get_metrics (message);
+
+  /* The proxy broke off or answered nonsense while opening the tunnel: it is
+   * the proxy that fails, not the server behind it. */
+  if (proxy_negotiating && (code == CC_ERROR_CONNECTION_CUT || code == CC_ERROR_PROTOCOL_ERROR))
+    {
+      cc_check_fail (check, CC_ERROR_PROXY_FAILURE, error->message);
+      return;
+    }
+
+  /* A head that never ends is the server's doing, not a cut connection. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) && metrics != NULL &&
+      soup_message_metrics_get_response_header_bytes_received (metrics) >= SOUP_HEADER_SIZE_LIMIT)
+    {
+      cc_check_fail (check, CC_ERROR_PROTOCOL_ERROR, error->message);
+      return;
+    }
+
+  cc_check_fail_error (check, error);
+}
+
+void
+cc_https_check_fail_proxy_refusal (CcCheck     *check,
+                                   SoupMessage *message)
+{
+  g_autofree char *detail = NULL;
+  const char *reason = soup_message_get_reason_phrase (message);
+
+  detail = g_strdup_printf (_("The proxy refused to connect to %s: HTTP %u %s."),
+                            g_uri_get_host (soup_message_get_uri (message)),
+                            soup_message_get_status (message), reason ? reason : "");
+  cc_check_fail (check, CC_ERROR_PROXY_FAILURE, detail);
+}
+
 static void
 cc_https_check_network_event_cb (SoupMessage        *message,
                                  GSocketClientEvent  event,
@@ -64,6 +111,8 @@ cc_https_check_network_event_cb (SoupMessage        *message,
                                  CcHttpsCheck       *self)
 {
   cc_check_note_socket_event (CC_CHECK (self), event);
+  if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
+    self->proxy_negotiating = event == G_SOCKET_CLIENT_PROXY_NEGOTIATING;
 }
 
 static gboolean
@@ -141,8 +190,10 @@ cc_https_check_send_cb (GObject      *object,
       else if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
         cc_check_fail (CC_CHECK (self), CC_ERROR_AUTH_REQUIRED,
                        _("The proxy asks for a login (HTTP 407) before it connects anywhere."));
+      else if (self->proxy_negotiating && status != SOUP_STATUS_NONE)
+        cc_https_check_fail_proxy_refusal (CC_CHECK (self), self->message);
       else
-        cc_check_fail_error (CC_CHECK (self), error);
+        cc_https_check_fail_send (CC_CHECK (self), self->message, self->proxy_negotiating, error);
       return;
     }
 
@@ -153,6 +204,13 @@ cc_https_check_send_cb (GObject      *object,
     {
       cc_check_fail (CC_CHECK (self), CC_ERROR_AUTH_REQUIRED,
                      _("The proxy asks for a login (HTTP 407) before it connects anywhere."));
+      return;
+    }
+
+  /* Any answer proves the server is reached, but not the proxy's own. */
+  if (self->proxy_negotiating)
+    {
+      cc_https_check_fail_proxy_refusal (CC_CHECK (self), self->message);
       return;
     }
 

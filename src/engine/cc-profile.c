@@ -623,6 +623,23 @@ check_syntax (Parser     *parser,
                        parser->source, i + 1);
           return FALSE;
         }
+
+      /* GKeyFile's escapes (\s \n \t \r \\ and \; in lists); GLib 2.74
+       * sets its error twice (a warning) for a bad escape followed by a
+       * backslash at the end of the line (found by tests/fuzz/fuzz-profile). */
+      if (*line != '[')
+        for (const char *p = strchr (line, '='); *p != '\0'; p++)
+          if (*p == '\\')
+            {
+              if (p[1] == '\0' || strchr ("sntr\\;", p[1]) == NULL)
+                {
+                  g_set_error (parser->error, CC_PROFILE_ERROR, CC_PROFILE_ERROR_INVALID,
+                               _("%s:%u: a backslash must be followed by s, n, t, r, ; or another backslash"),
+                               parser->source, i + 1);
+                  return FALSE;
+                }
+              p++;
+            }
     }
 
   return TRUE;

@@ -101,6 +101,7 @@ struct _CcStunCheck
   guint            rto_ms;
   gint64           sent_us;
   gboolean         got_garbage;      /* bytes that are not STUN at all */
+  gboolean         got_unmatched;    /* STUN that answers none of our requests */
   gboolean         got_stun;         /* a message that validated */
 
   /* allocate */
@@ -748,14 +749,18 @@ cc_stun_check_handle (CcStunCheck  *self,
       return;
     }
 
-  /* Unmatched transaction ids (a late answer to a retransmission) and bad
-   * integrity are ignored. The reply holds its own copy of the message: the
-   * next read reuses the caller's buffer. */
+  /* Unmatched transaction ids (a late answer to a retransmission), bad
+   * integrity and a broken FINGERPRINT are ignored, but remembered for the
+   * deadline. The reply holds its own copy of the message: the next read
+   * reuses the caller's buffer. */
   if (cc_stun_parse_reply (&self->agent,
                            self->mode == CC_STUN_MODE_BINDING ? CC_STUN_USAGE_BINDING
                                                               : CC_STUN_USAGE_ALLOCATE,
                            data, len, &reply) == CC_STUN_REPLY_UNMATCHED)
-    return;
+    {
+      self->got_unmatched = TRUE;
+      return;
+    }
 
   self->got_stun = TRUE;
   clear_source (&self->retransmit);
@@ -1225,6 +1230,16 @@ cc_stun_check_timed_out (CcCheck *check)
   if ((self->got_garbage || self->inbuf->len > 0) && !self->got_stun)
     {
       detail = g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),
+                                path_words (self), self->port);
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      return;
+    }
+
+  /* STUN came back, but never an answer to our requests: the path works, what
+   * answers does not (a timeout would blame a firewall). */
+  if (self->got_unmatched && !self->got_stun)
+    {
+      detail = g_strdup_printf (_("Something answers on %s port %u, but not to the requests sent: its STUN messages belong to other transactions or fail their integrity or fingerprint checks."),
                                 path_words (self), self->port);
       cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
       return;

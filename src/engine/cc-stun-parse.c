@@ -19,6 +19,10 @@
 #define STUN_COOKIE_POS 4
 /* RFC 8489 §14.8: ERROR-CODE is 4 bytes (class, number), then the reason. */
 #define ERROR_CODE_HEADER_LEN 4
+/* RFC 8489 §14.7: FINGERPRINT is the CRC-32 of the message before it (ISO/IEC
+ * 13239, polynomial 0x04C11DB7 bit-reversed), XORed with this constant. */
+#define FINGERPRINT_XOR       0x5354554e
+#define CRC32_POLYNOMIAL      0xedb88320
 
 static char *
 sockaddr_to_string (const struct sockaddr_storage *addr,
@@ -66,6 +70,48 @@ cc_stun_is_usable_credential (const guint8 *value,
     if (value[i] != '"' && value[i] != '\0')
       return TRUE;
   return FALSE;
+}
+
+static guint32
+crc32 (const guint8 *data,
+       gsize         len)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (guint bit = 0; bit < 8; bit++)
+        crc = (crc >> 1) ^ (CRC32_POLYNOMIAL & (0 - (crc & 1)));
+    }
+
+  return ~crc;
+}
+
+/* libnice checks FINGERPRINT only when its agent demands one in every message,
+ * which servers need not send. An answer that carries one must match it, as the
+ * last attribute (RFC 8489 §14.7), or it was damaged or is not STUN at all.
+ * @data must hold one whole message (cc_stun_is_message). */
+static gboolean
+fingerprint_matches (StunAgent    *agent,
+                     const guint8 *data,
+                     gsize         length)
+{
+  StunMessage msg = { .agent = agent, .buffer = (uint8_t *) data, .buffer_len = length };
+  uint16_t len = 0;
+  const guint8 *value = stun_message_find (&msg, STUN_ATTRIBUTE_FINGERPRINT, &len);
+  gsize covered;
+  guint32 fingerprint;
+
+  if (value == NULL)
+    return TRUE;
+
+  covered = value - data - STUN_ATTRIBUTE_VALUE_POS;
+  if (len != sizeof fingerprint || covered + STUN_ATTRIBUTE_VALUE_POS + sizeof fingerprint != length)
+    return FALSE;
+
+  memcpy (&fingerprint, value, sizeof fingerprint);
+  return GUINT32_FROM_BE (fingerprint) == (crc32 (data, covered) ^ FINGERPRINT_XOR);
 }
 
 static char *
@@ -211,6 +257,11 @@ cc_stun_parse_reply (StunAgent    *agent,
   /* libnice's message points into the buffer: keep our own copy. */
   memcpy (reply->buffer, data, length);
   reply->length = length;
+
+  /* Before libnice's validation, which consumes the transaction: a damaged
+   * answer leaves it to the real one. */
+  if (!fingerprint_matches (agent, reply->buffer, length))
+    return reply->kind = CC_STUN_REPLY_UNMATCHED;
 
   if (stun_agent_validate (agent, &reply->msg, reply->buffer, length, NULL, NULL) != STUN_VALIDATION_SUCCESS)
     return reply->kind = CC_STUN_REPLY_UNMATCHED;

@@ -28,7 +28,8 @@ typedef enum
 {
   CC_STUN_REPLY_NOT_STUN,    /* not one whole RFC 5389+ STUN message */
   CC_STUN_REPLY_UNMATCHED,   /* STUN that libnice rejects: not our transaction,
-                              * wrong integrity, unknown mandatory attribute */
+                              * wrong integrity, unknown mandatory attribute;
+                              * or a FINGERPRINT that does not match */
   CC_STUN_REPLY_OTHER,       /* valid, but not an answer the usage can use */
   CC_STUN_REPLY_SUCCESS,     /* binding: mapped; allocate: relayed (and mapped) */
   CC_STUN_REPLY_ALTERNATE,   /* a 3xx with ALTERNATE-SERVER: alternate */

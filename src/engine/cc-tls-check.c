@@ -101,6 +101,9 @@ cc_tls_check_handshake_cb (GObject      *object,
 
   if (!g_tls_connection_handshake_finish (tls, result, &error))
     {
+      /* Rejected, broken or stopped (also by a stopped run): the connection
+       * closes now, not when the check is finalized. */
+      g_io_stream_close_async (G_IO_STREAM (tls), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
       if (self->saw_rejection)
         {
           g_autofree char *what = cc_tls_describe_errors (self->rejected);

@@ -28,6 +28,11 @@
 /* One ping frame (and one echo) per second while holding: enough to notice a
  * middlebox that cuts idle or long-lived connections, negligible traffic. */
 #define HOLD_INTERVAL_S 1
+/* The largest message the check takes (RFC 6455 close code 1009 above it,
+ * never buffered). What it reads is an Engine.IO open packet, a Socket.IO
+ * answer or its own echo, all far below; this is libsoup 3's default, set here
+ * so that the bound does not depend on it. */
+#define MAX_INCOMING_PAYLOAD (128 * 1024)
 
 typedef enum
 {
@@ -61,6 +66,7 @@ struct _CcWebsocketCheck
   GArray                  *rtts;           /* double, ms */
   GTlsCertificateFlags     rejected;
   gboolean                 saw_rejection;
+  gboolean                 proxy_negotiating;
 };
 
 G_DEFINE_FINAL_TYPE (CcWebsocketCheck, cc_websocket_check, CC_TYPE_CHECK)
@@ -105,6 +111,17 @@ cc_websocket_check_stop (CcWebsocketCheck *self)
       if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     }
+}
+
+/* However the check ends (also by a stopped run), the connection closes and
+ * the hold's pings stop then, not when the check is finalized. */
+static void
+cc_websocket_check_status_cb (CcWebsocketCheck *self,
+                              GParamSpec       *pspec,
+                              gpointer          user_data)
+{
+  if (cc_check_is_done (CC_CHECK (self)))
+    cc_websocket_check_stop (self);
 }
 
 static void
@@ -339,7 +356,12 @@ cc_websocket_check_error_cb (SoupWebsocketConnection *connection,
 {
   g_autofree char *detail = g_strdup_printf (_("The WebSocket connection broke: %s"), error->message);
 
-  cc_websocket_check_fail (self, CC_ERROR_CONNECTION_CUT, detail);
+  /* libsoup's own errors say the server broke the protocol (a message over
+   * MAX_INCOMING_PAYLOAD, invalid frames or data); the rest are I/O errors. */
+  cc_websocket_check_fail (self,
+                           error->domain == SOUP_WEBSOCKET_ERROR ? CC_ERROR_PROTOCOL_ERROR
+                                                                 : CC_ERROR_CONNECTION_CUT,
+                           detail);
 }
 
 static void
@@ -349,6 +371,8 @@ cc_websocket_check_network_event_cb (SoupMessage        *message,
                                      CcWebsocketCheck   *self)
 {
   cc_check_note_socket_event (CC_CHECK (self), event);
+  if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
+    self->proxy_negotiating = event == G_SOCKET_CLIENT_PROXY_NEGOTIATING;
 }
 
 static gboolean
@@ -416,6 +440,8 @@ cc_websocket_check_connect_cb (GObject      *object,
       else if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
         cc_check_fail (CC_CHECK (self), CC_ERROR_AUTH_REQUIRED,
                        _("The proxy asks for a login (HTTP 407) before it connects anywhere."));
+      else if (self->proxy_negotiating && status != SOUP_STATUS_NONE)
+        cc_https_check_fail_proxy_refusal (CC_CHECK (self), self->message);
       else if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET) ||
                (status >= 200 && status != SOUP_STATUS_SWITCHING_PROTOCOLS))
         {
@@ -425,10 +451,11 @@ cc_websocket_check_connect_cb (GObject      *object,
           cc_check_fail (CC_CHECK (self), CC_ERROR_WEBSOCKET_REJECTED, detail);
         }
       else
-        cc_check_fail_error (CC_CHECK (self), error);
+        cc_https_check_fail_send (CC_CHECK (self), self->message, self->proxy_negotiating, error);
       return;
     }
 
+  soup_websocket_connection_set_max_incoming_payload_size (self->connection, MAX_INCOMING_PAYLOAD);
   g_signal_connect (self->connection, "message", G_CALLBACK (cc_websocket_check_message_cb), self);
   g_signal_connect (self->connection, "pong", G_CALLBACK (cc_websocket_check_pong_cb), self);
   g_signal_connect (self->connection, "closed", G_CALLBACK (cc_websocket_check_closed_cb), self);
@@ -466,7 +493,7 @@ cc_websocket_check_start (CcCheck      *check,
     }
 
   self->session = cc_https_check_new_session (check);
-  soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
+  soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_COLLECT_METRICS);
   g_signal_connect (self->message, "accept-certificate",
                     G_CALLBACK (cc_websocket_check_accept_certificate_cb), self);
   g_signal_connect (self->message, "network-event",
@@ -549,6 +576,7 @@ static void
 cc_websocket_check_init (CcWebsocketCheck *self)
 {
   self->rtts = g_array_new (FALSE, FALSE, sizeof (double));
+  g_signal_connect (self, "notify::status", G_CALLBACK (cc_websocket_check_status_cb), NULL);
 }
 
 CcCheck *

@@ -328,6 +328,16 @@ make_certificates (CcLab   *lab,
 
 /* ---- HTTPS and WebSocket ---- */
 
+/* Every plain answer closes its connection: libsoup 3.2's server never closes
+ * (nor frees) a kept-alive connection that the client closes while it is idle
+ * (fixed in 3.3.0), and the lab runs in the test's process, whose open file
+ * descriptors the tests count. */
+static void
+close_after (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
 static void
 root_cb (SoupServer        *server,
          SoupServerMessage *msg,
@@ -337,6 +347,7 @@ root_cb (SoupServer        *server,
 {
   static const char body[] = "Connection Check lab\n";
 
+  close_after (msg);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
 }
@@ -351,6 +362,7 @@ forbidden_cb (SoupServer        *server,
 {
   static const char body[] = "Forbidden by the lab\n";
 
+  close_after (msg);
   soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
 }
@@ -1081,6 +1093,22 @@ cc_lab_get_turn_realm (CcLab *lab)
   g_return_val_if_fail (lab != NULL, NULL);
 
   return LAB_REALM;
+}
+
+GTlsCertificate *
+cc_lab_new_server_certificate (CcLab   *lab,
+                               GError **error)
+{
+  g_autofree char *pem = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (lab != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  pem = g_build_filename (lab->dir, "server.pem", NULL);
+  key = g_build_filename (lab->dir, "server.key", NULL);
+
+  return g_tls_certificate_new_from_files (pem, key, error);
 }
 
 char *

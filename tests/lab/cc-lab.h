@@ -49,6 +49,11 @@ guint16      cc_lab_get_port           (CcLab       *lab,
 const char  *cc_lab_get_turn_username  (CcLab       *lab);
 const char  *cc_lab_get_turn_password  (CcLab       *lab);
 const char  *cc_lab_get_turn_realm     (CcLab       *lab);
+/* A new certificate object for the lab's server certificate and key (the ones
+ * "https" and coturn's TLS listener use: from the lab CA, for localhost and
+ * 127.0.0.1), for servers a test runs itself. */
+GTlsCertificate *cc_lab_new_server_certificate (CcLab   *lab,
+                                                GError **error);
 
 /* Replaces @NAME@ in @text_template by: a port (@https@, @turn@, … any name above),
  * @ca@ (the CA file), @dir@, @turn-user@, @turn-password@, @turn-realm@.
