@@ -231,12 +231,9 @@ cc_call_check_stop (CcCallCheck *self)
 /* However the check ends (also by a stopped run or its deadline), the call
  * stops then and its agents release their relays, not when it is finalized. */
 static void
-cc_call_check_status_cb (CcCallCheck *self,
-                         GParamSpec  *pspec,
-                         gpointer     user_data)
+cc_call_check_finished (CcCheck *check)
 {
-  if (cc_check_is_done (CC_CHECK (self)))
-    cc_call_check_stop (self);
+  cc_call_check_stop (CC_CALL_CHECK (check));
 }
 
 static void
@@ -940,6 +937,7 @@ cc_call_check_class_init (CcCallCheckClass *klass)
   object_class->finalize = cc_call_check_finalize;
   check_class->start = cc_call_check_start;
   check_class->timed_out = cc_call_check_timed_out;
+  check_class->finished = cc_call_check_finished;
 
   g_type_ensure (NICE_TYPE_AGENT);
 }
@@ -948,7 +946,6 @@ static void
 cc_call_check_init (CcCallCheck *self)
 {
   self->seen = g_new0 (guint8, CC_CALL_PACKETS_MAX);
-  g_signal_connect (self, "notify::status", G_CALLBACK (cc_call_check_status_cb), NULL);
 }
 
 CcCheck *

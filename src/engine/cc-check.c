@@ -134,6 +134,8 @@ cc_check_settle (CcCheck    *self,
   /* Whatever the subclass still has under way ends now. */
   g_cancellable_cancel (priv->op_cancellable);
   g_clear_object (&priv->op_cancellable);
+  if (CC_CHECK_GET_CLASS (self)->finished != NULL)
+    CC_CHECK_GET_CLASS (self)->finished (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAIL]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);

@@ -49,6 +49,12 @@ struct _CcCheckClass
    * the check as `timeout`; a subclass that has partial results (a burst with
    * some answers, a server that answered garbage) may end it differently. */
   void (*timed_out) (CcCheck      *self);
+
+  /* Called once when the check ends, however it ends (also by the deadline or
+   * a stopped run), before its status is notified: the subclass stops what the
+   * start's cancellable does not reach (timers, sockets, ICE agents, a held
+   * connection). May be NULL. */
+  void (*finished)  (CcCheck      *self);
 };
 
 /* Running (used by the runner and by tests). */

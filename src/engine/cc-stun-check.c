@@ -36,7 +36,6 @@
  * after each send, for at most Rc = 7 sends. */
 #define STUN_RTO_INITIAL_MS    500
 #define STUN_RC                7
-#define STUN_BUFFER_SIZE       CC_STUN_BUFFER_SIZE
 /* 438 Stale Nonce (RFC 8489 §9.2.5) may send us round again this many times. */
 #define STUN_MAX_NONCE_RETRIES 3
 /* A second 401 with another realm is answered once more, then we give up. */
@@ -94,7 +93,7 @@ struct _CcStunCheck
   GBytes          *release;          /* a Refresh to write before closing */
 
   StunAgent        agent;
-  guint8           request[STUN_BUFFER_SIZE];
+  guint8           request[CC_STUN_BUFFER_SIZE];
   gsize            request_len;
   GSource         *retransmit;
   guint            sends;
@@ -105,7 +104,7 @@ struct _CcStunCheck
   gboolean         got_stun;         /* a message that validated */
 
   /* allocate */
-  guint8           challenge[STUN_BUFFER_SIZE];  /* the last 401/438: REALM, NONCE */
+  guint8           challenge[CC_STUN_BUFFER_SIZE];  /* the last 401/438: REALM, NONCE */
   gsize            challenge_len;
   char            *realm;
   guint            auth_rounds;
@@ -170,7 +169,7 @@ attach_timeout (guint       delay_ms,
 
 /* Everything under way stops: timers, the UDP socket, pending I/O (whose
  * callbacks then close the stream). Runs when the check ends, however it ends
- * (see the notify::status handler), and again in dispose. */
+ * (CcCheckClass.finished), and again in dispose. */
 static void
 cc_stun_check_stop (CcStunCheck *self)
 {
@@ -193,13 +192,9 @@ cc_stun_check_stop (CcStunCheck *self)
 }
 
 static void
-cc_stun_check_status_cb (CcStunCheck *self,
-                         GParamSpec  *pspec,
-                         gpointer     user_data)
+cc_stun_check_finished (CcCheck *check)
 {
-  if (cc_check_get_status (CC_CHECK (self)) != CC_STATUS_RUNNING &&
-      cc_check_get_status (CC_CHECK (self)) != CC_STATUS_PENDING)
-    cc_stun_check_stop (self);
+  cc_stun_check_stop (CC_STUN_CHECK (check));
 }
 
 static void
@@ -537,7 +532,7 @@ cc_stun_check_release (CcStunCheck *self)
 {
   StunMessage challenge = { 0 };
   StunMessage msg;
-  guint8 buffer[STUN_BUFFER_SIZE];
+  guint8 buffer[CC_STUN_BUFFER_SIZE];
   gsize len;
 
   challenge.buffer = self->challenge;
@@ -848,7 +843,7 @@ cc_stun_check_udp_readable_cb (GSocket      *socket,
                                gpointer      user_data)
 {
   g_autoptr(CcStunCheck) self = g_object_ref (user_data);
-  guint8 buffer[STUN_BUFFER_SIZE + 1];
+  guint8 buffer[CC_STUN_BUFFER_SIZE + 1];
 
   /* Drain what is there, but let other sources run between bursts. */
   for (guint i = 0; i < 64 && !cc_check_is_done (CC_CHECK (self)); i++)
@@ -1305,6 +1300,7 @@ cc_stun_check_class_init (CcStunCheckClass *klass)
   object_class->finalize = cc_stun_check_finalize;
   check_class->start = cc_stun_check_start;
   check_class->timed_out = cc_stun_check_timed_out;
+  check_class->finished = cc_stun_check_finished;
 }
 
 static void
@@ -1318,10 +1314,6 @@ cc_stun_check_init (CcStunCheck *self)
   self->burst_interval_ms = 10;
   self->rto_ms = STUN_RTO_INITIAL_MS;
   g_queue_init (&self->outq);
-
-  /* However the check ends (also by the deadline or a cancelled run, which
-   * the base class settles without us), stop everything at once. */
-  g_signal_connect (self, "notify::status", G_CALLBACK (cc_stun_check_status_cb), NULL);
 }
 
 CcCheck *

@@ -116,12 +116,9 @@ cc_websocket_check_stop (CcWebsocketCheck *self)
 /* However the check ends (also by a stopped run), the connection closes and
  * the hold's pings stop then, not when the check is finalized. */
 static void
-cc_websocket_check_status_cb (CcWebsocketCheck *self,
-                              GParamSpec       *pspec,
-                              gpointer          user_data)
+cc_websocket_check_finished (CcCheck *check)
 {
-  if (cc_check_is_done (CC_CHECK (self)))
-    cc_websocket_check_stop (self);
+  cc_websocket_check_stop (CC_WEBSOCKET_CHECK (check));
 }
 
 static void
@@ -570,13 +567,13 @@ cc_websocket_check_class_init (CcWebsocketCheckClass *klass)
   object_class->finalize = cc_websocket_check_finalize;
   check_class->start = cc_websocket_check_start;
   check_class->timed_out = cc_websocket_check_timed_out;
+  check_class->finished = cc_websocket_check_finished;
 }
 
 static void
 cc_websocket_check_init (CcWebsocketCheck *self)
 {
   self->rtts = g_array_new (FALSE, FALSE, sizeof (double));
-  g_signal_connect (self, "notify::status", G_CALLBACK (cc_websocket_check_status_cb), NULL);
 }
 
 CcCheck *
