@@ -628,6 +628,27 @@ it_request (CcRequirement *req,
   return g_strdup ("");
 }
 
+/* Whether the https-inspection checks saw inspection at all (a certificate
+ * this device does not trust or that chains to a private root, a broken TLS
+ * session, a refused WebSocket) rather than failing to reach the server. */
+static gboolean
+saw_inspection (CcRequirement *req)
+{
+  GListModel *checks = cc_requirement_get_checks (req);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+      CcError error = cc_check_get_error (check);
+
+      if (error == CC_ERROR_TLS_UNTRUSTED || error == CC_ERROR_TLS_FAILURE ||
+          error == CC_ERROR_WEBSOCKET_REJECTED ||
+          g_strcmp0 (cc_check_get_tls_root (check), "private") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const char *
 impact (CcRequirement *req,
         CcStatus       status)
@@ -650,6 +671,8 @@ impact (CcRequirement *req,
     return status == CC_STATUS_FAIL
       ? _("Some of the addresses calls depend on cannot be reached.")
       : _("Some supporting services (analytics, help, avatars) cannot be reached: calls work, but parts of the app may not.");
+  if (g_str_equal (id, "https-inspection") && !saw_inspection (req))
+    return _("Whether a proxy inspects HTTPS traffic cannot be told: the signaling server cannot be reached.");
   if (g_str_equal (id, "https-inspection"))
     return status == CC_STATUS_FAIL
       ? _("A proxy or filter inspects HTTPS traffic and breaks the connections calls need.")
