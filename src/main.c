@@ -112,9 +112,11 @@ main (int   argc,
     { "proxy", 0, 0, G_OPTION_ARG_CALLBACK, parse_proxy,
       N_("Connect through the proxy at URL (http://host:port), or “direct”, instead of the system’s proxy settings"), N_("URL") },
     { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_timeout,
-      N_("Give up on each check after SECONDS (default 5)"), N_("SECONDS") },
+      N_("Give up on each check after SECONDS, 1 to 300 (default 5)"), N_("SECONDS") },
     { "hold", 0, 0, G_OPTION_ARG_CALLBACK, parse_hold,
-      N_("Keep the signaling WebSocket open SECONDS, with round trips (default 0)"), N_("SECONDS") },
+      N_("Keep the signaling WebSocket open SECONDS, 0 to 3600, with round trips (default 0)"), N_("SECONDS") },
+    { "verbose", 0, 0, G_OPTION_ARG_NONE, &options.verbose,
+      N_("In the text report, list every check with its address, timings and details"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Print the version and exit"), NULL },
     /* D-Bus activation (the desktop file and the D-Bus service file). */
@@ -137,8 +139,16 @@ main (int   argc,
   g_option_context_set_summary (context,
                                 _("Checks, live, whether this network lets Whereby video calls through, and says what IT must open if not.\n"
                                   "\n"
+                                  "Without --cli or --json the window opens (the text report where there is no display).\n"
+                                  "The built-in profile names Whereby's real servers; --profile FILE checks another.\n"
+                                  "--ice-servers takes {\"iceServers\": […]} or a bare array of RTCIceServer objects.\n"
+                                  "\n"
                                   "Exit status: 0 ready, 1 works with reduced quality, 2 calls will not work,\n"
-                                  "64 bad arguments, 65 invalid profile or ICE servers file."));
+                                  "64 bad arguments, 65 invalid profile or ICE servers file,\n"
+                                  "130 stopped (Ctrl+C or SIGTERM; the report of what finished is printed).\n"
+                                  "\n"
+                                  "Environment: https_proxy and no_proxy (or the desktop's proxy settings),\n"
+                                  "CC_PUBLIC_ROOTS (the public CA list), CC_LOCALEDIR (translations)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

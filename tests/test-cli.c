@@ -620,6 +620,11 @@ test_text_report (void)
   g_auto(RunResult) r = { 0 };
   const char *args[] = { "--cli", "--profile", profile, "--timeout", "1", NULL };
 
+  const char *verbose_args[] = { "--cli", "--verbose", "--profile", profile, "--timeout", "1", NULL };
+  g_auto(RunResult) v = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) verbose_lines = NULL;
+
   run_app (&r, args);
   g_assert_cmpint (r.status, ==, 1);
   assert_contains (r.out, "Verdict: WORKS WITH REDUCED QUALITY");
@@ -627,6 +632,49 @@ test_text_report (void)
   assert_contains (r.out, "What to do:");
   assert_contains (r.out, "Please ask IT to allow outbound UDP port");
   g_assert_null (strstr (r.out, "{"));
+
+  /* Concise by default: one item per requirement, hints only where
+   * something is to be done, no check lines, a pointer to --verbose; short
+   * enough to paste into a chat, and no line wider than a terminal. */
+  assert_contains (r.out, "--verbose");
+  g_assert_null (strstr (r.out, "         - "));
+  g_assert_nonnull (strstr (r.out, "[PASS] Signaling"));
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), <=, 60);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_cmpint (g_utf8_strlen (lines[i], -1), <=, 80);
+
+  /* --verbose: every check, each one item with a hanging indent: a line that
+   * starts with the bullet starts a check (its status follows), the lines of
+   * a wrapped check continue under its text. */
+  run_app (&v, verbose_args);
+  g_assert_cmpint (v.status, ==, 1);
+  g_assert_null (strstr (v.out, "run again with --verbose"));
+  verbose_lines = g_strsplit (v.out, "\n", -1);
+  {
+    guint checks = 0, continued = 0;
+
+    for (guint i = 0; verbose_lines[i] != NULL; i++)
+      {
+        const char *line = verbose_lines[i];
+
+        g_assert_cmpint (g_utf8_strlen (line, -1), <=, 80);
+        if (g_str_has_prefix (line, "         - "))
+          {
+            const char *status = line + strlen ("         - ");
+
+            checks++;
+            if (!g_str_has_prefix (status, "PASS ") && !g_str_has_prefix (status, "WARN ") &&
+                !g_str_has_prefix (status, "FAIL ") && !g_str_has_prefix (status, "SKIP "))
+              g_error ("a check line without its status (a repeated bullet?): %s", line);
+          }
+        else if (g_str_has_prefix (line, "           ") && line[11] != ' ')
+          continued++;
+      }
+    g_assert_cmpuint (checks, >=, 10);
+    /* Details are sentences: some check wraps. */
+    g_assert_cmpuint (continued, >=, 1);
+  }
 }
 
 /* No headless flag and no display: the text report, said so, not a failure. */

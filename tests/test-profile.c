@@ -285,13 +285,44 @@ test_ice_servers (void)
   g_assert_cmpuint (s->port, ==, 3478);
 }
 
+/* WebRTC's RTCConfiguration.iceServers itself: a bare array of RTCIceServer
+ * objects, as many TURN credential services return it. */
+static void
+test_ice_servers_bare_array (void)
+{
+  static const char json[] =
+    "[{\"urls\":\"turn:t.example.test:443?transport=tcp\",\"username\":\"u\",\"credential\":\"p\"},"
+    "{\"urls\":[\"stun:s.example.test:3479\"]}]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) servers = cc_ice_servers_load_from_data (json, strlen (json), "mem", &error);
+  CcIceServer *s;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (servers->len, ==, 2);
+  s = servers->pdata[0];
+  g_assert_true (s->is_turn);
+  g_assert_cmpint (s->transport, ==, CC_TRANSPORT_TCP);
+  g_assert_cmpstr (s->username, ==, "u");
+  s = servers->pdata[1];
+  g_assert_false (s->is_turn);
+  g_assert_cmpuint (s->port, ==, 3479);
+
+  /* An empty list is a list, in either shape. */
+  g_clear_pointer (&servers, g_ptr_array_unref);
+  servers = cc_ice_servers_load_from_data ("[]", 2, "mem", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (servers->len, ==, 0);
+}
+
 static void
 test_bad_ice_servers (void)
 {
   static const char * const bad[] = {
     "",
     "not json",
-    "[]",
+    "3",
+    "[3]",
+    "{\"servers\": []}",
     "{\"iceServers\": 3}",
     "{\"iceServers\": [3]}",
     "{\"iceServers\": [{\"urls\": []}]}",
@@ -392,6 +423,7 @@ main (int   argc,
   g_test_add_func ("/profile/data-length", test_profile_data_length);
   g_test_add_func ("/profile/file-errors", test_profile_file_errors);
   g_test_add_func ("/ice-servers/parse", test_ice_servers);
+  g_test_add_func ("/ice-servers/bare-array", test_ice_servers_bare_array);
   g_test_add_func ("/ice-servers/bad", test_bad_ice_servers);
   g_test_add_func ("/diagnosis/grades", test_grades);
   g_test_add_func ("/errors/names", test_error_names);

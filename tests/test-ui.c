@@ -145,7 +145,7 @@ test_blocked (void)
 
   /* The report a person copies says the same. */
   {
-    g_autofree char *text = cc_report_to_text (cc_window_get_runner (window));
+    g_autofree char *text = cc_report_to_text (cc_window_get_runner (window), CC_REPORT_VERBOSE);
     g_assert_nonnull (strstr (text, "CALLS WILL NOT WORK"));
     g_assert_nonnull (strstr (text, "403"));
   }
@@ -354,7 +354,7 @@ test_turn_login (void)
   wait_until (run_finished, window);
 
   g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
-  text = cc_report_to_text (cc_window_get_runner (window));
+  text = cc_report_to_text (cc_window_get_runner (window), CC_REPORT_VERBOSE);
   json = cc_report_to_json (cc_window_get_runner (window));
   g_assert_nonnull (strstr (json, "relayed address 127.0.0.1:"));
   g_assert_null (strstr (text, password));

@@ -137,7 +137,8 @@ cc_cli_run (const CcCliOptions *options)
   if (state.failed)
     return CC_EXIT_DATAERR;
 
-  report = options->json ? cc_report_to_json (runner) : cc_report_to_text (runner);
+  report = options->json ? cc_report_to_json (runner) : cc_report_to_text (runner, options->verbose ? CC_REPORT_VERBOSE
+                                                                                             : CC_REPORT_CONCISE);
   fputs (report, stdout);
   if (options->json)
     fputc ('\n', stdout);

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   gboolean  json;
+  gboolean  verbose;          /* the text report: every check */
   char     *profile_path;
   char     *ice_servers_path;
   char     *proxy_url;        /* NULL: the system's proxy settings */

@@ -171,17 +171,24 @@ cc_ice_servers_load_from_data (const char  *data,
       return NULL;
     }
 
+  /* WebRTC's RTCConfiguration.iceServers is a bare array, and many TURN
+   * credential services return one; a whole RTCConfiguration-like object
+   * holds it as "iceServers". */
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member (json_node_get_object (root), "iceServers") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "iceServers")))
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    list = json_node_get_array (root);
+  else if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+           json_object_has_member (json_node_get_object (root), "iceServers") &&
+           JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "iceServers")))
+    list = json_object_get_array_member (json_node_get_object (root), "iceServers");
+  else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s: expected an object with an “iceServers” array"), source_name);
+                   _("%s: expected an array of ICE servers, or an object with an “iceServers” array"),
+                   source_name);
       return NULL;
     }
 
-  list = json_object_get_array_member (json_node_get_object (root), "iceServers");
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonNode *entry = json_array_get_element (list, i);

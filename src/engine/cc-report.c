@@ -130,29 +130,33 @@ verdict_label (CcVerdict verdict)
     }
 }
 
+/* Appends @text wrapped at CC_REPORT_WRAP columns: the first line starts with
+ * @first (a bullet, say), the lines after it with @rest, so that a wrapped
+ * item reads as one (a hanging indent). */
 static void
 append_wrapped (GString    *out,
                 const char *text,
-                const char *indent)
+                const char *first,
+                const char *rest)
 {
   g_auto(GStrv) words = g_strsplit_set (text, " \n", -1);
-  gsize column = 0;
+  gsize start = g_utf8_strlen (first, -1);
+  gsize column = start;
 
-  g_string_append (out, indent);
-  column = g_utf8_strlen (indent, -1);
+  g_string_append (out, first);
   for (guint i = 0; words[i] != NULL; i++)
     {
       gsize len = g_utf8_strlen (words[i], -1);
 
       if (len == 0)
         continue;
-      if (column > strlen (indent) && column + 1 + len > CC_REPORT_WRAP)
+      if (column > start && column + 1 + len > CC_REPORT_WRAP)
         {
           g_string_append_c (out, '\n');
-          g_string_append (out, indent);
-          column = g_utf8_strlen (indent, -1);
+          g_string_append (out, rest);
+          start = column = g_utf8_strlen (rest, -1);
         }
-      else if (column > strlen (indent))
+      else if (column > start)
         {
           g_string_append_c (out, ' ');
           column++;
@@ -197,14 +201,41 @@ cc_report_check_line (CcRequirement *requirement,
   return g_string_free (line, FALSE);
 }
 
+static void
+append_check (GString *out,
+              CcCheck *check)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "%s %s %s", status_label (cc_check_get_status (check)),
+                          cc_check_get_kind (check),
+                          cc_check_get_target (check) ? cc_check_get_target (check) : "");
+  if (cc_check_get_transport (check) != NULL)
+    g_string_append_printf (line, " (%s)", cc_check_get_transport (check));
+  if (cc_check_get_address (check) != NULL)
+    g_string_append_printf (line, _(" at %s"), cc_check_get_address (check));
+  if (cc_check_get_error (check) != CC_ERROR_NONE)
+    g_string_append_printf (line, ": %s", cc_error_to_string (cc_check_get_error (check)));
+  g_string_append_printf (line, _(", %d ms"), (int) cc_check_get_duration_ms (check));
+  append_metrics (line, check);
+  if (cc_check_get_tls_issuer (check) != NULL)
+    g_string_append_printf (line, _(", certificate issuer “%s”"), cc_check_get_tls_issuer (check));
+  if (cc_check_get_detail (check) != NULL)
+    g_string_append_printf (line, ". %s", cc_check_get_detail (check));
+
+  append_wrapped (out, line->str, "         - ", "           ");
+}
+
 char *
-cc_report_to_text (CcRunner *runner)
+cc_report_to_text (CcRunner      *runner,
+                   CcReportFlags  flags)
 {
   GString *out = g_string_new (NULL);
   GListModel *requirements = cc_runner_get_requirements (runner);
   CcProfile *profile = cc_runner_get_profile (runner);
   GDateTime *started = cc_runner_get_started (runner);
   g_autofree char *when = started ? g_date_time_format (started, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("-");
+  gboolean verbose = (flags & CC_REPORT_VERBOSE) != 0;
 
   g_string_append_printf (out, _("Connection Check %s — profile “%s”"),
                           PACKAGE_VERSION, cc_profile_get_title (profile));
@@ -217,7 +248,7 @@ cc_report_to_text (CcRunner *runner)
   g_string_append_printf (out, _("Verdict: %s"), verdict_label (cc_runner_get_verdict (runner)));
   g_string_append_c (out, '\n');
   if (cc_runner_get_summary (runner) != NULL)
-    append_wrapped (out, cc_runner_get_summary (runner), "");
+    append_wrapped (out, cc_runner_get_summary (runner), "", "");
   g_string_append_c (out, '\n');
 
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
@@ -225,42 +256,50 @@ cc_report_to_text (CcRunner *runner)
       g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
       GListModel *checks = cc_requirement_get_checks (req);
       CcStatus status = cc_requirement_get_status (req);
+      g_autofree char *head = g_strdup_printf ("[%s] %s (%s)", status_label (status),
+                                               cc_requirement_get_title (req),
+                                               cc_requirement_get_id (req));
 
-      g_string_append_printf (out, "[%s] %s (%s)\n", status_label (status),
-                              cc_requirement_get_title (req), cc_requirement_get_id (req));
+      /* Concise: one item per requirement, its one-line result after the
+       * title; the hint only where something is to be done. */
+      if (!verbose)
+        {
+          g_autofree char *item = NULL;
+
+          if (cc_requirement_get_summary (req) != NULL)
+            item = g_strdup_printf ("%s: %s", head, cc_requirement_get_summary (req));
+          append_wrapped (out, item ? item : head, "", "       ");
+          if (status != CC_STATUS_PASS && cc_requirement_get_hint (req) != NULL)
+            {
+              g_autofree char *hint = g_strdup_printf (_("What to do: %s"), cc_requirement_get_hint (req));
+
+              append_wrapped (out, hint, "       ", "       ");
+            }
+          continue;
+        }
+
+      g_string_append_printf (out, "%s\n", head);
       if (cc_requirement_get_summary (req) != NULL)
-        append_wrapped (out, cc_requirement_get_summary (req), "       ");
+        append_wrapped (out, cc_requirement_get_summary (req), "       ", "       ");
       if (cc_requirement_get_hint (req) != NULL)
         {
           g_string_append_printf (out, "       %s\n", _("What to do:"));
-          append_wrapped (out, cc_requirement_get_hint (req), "         ");
+          append_wrapped (out, cc_requirement_get_hint (req), "         ", "         ");
         }
 
       for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
         {
           g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-          GString *line = g_string_new (NULL);
 
-          g_string_append_printf (line, "%s %s %s", status_label (cc_check_get_status (check)),
-                                  cc_check_get_kind (check),
-                                  cc_check_get_target (check) ? cc_check_get_target (check) : "");
-          if (cc_check_get_transport (check) != NULL)
-            g_string_append_printf (line, " (%s)", cc_check_get_transport (check));
-          if (cc_check_get_address (check) != NULL)
-            g_string_append_printf (line, _(" at %s"), cc_check_get_address (check));
-          if (cc_check_get_error (check) != CC_ERROR_NONE)
-            g_string_append_printf (line, ": %s", cc_error_to_string (cc_check_get_error (check)));
-          g_string_append_printf (line, _(", %d ms"), (int) cc_check_get_duration_ms (check));
-          append_metrics (line, check);
-          if (cc_check_get_tls_issuer (check) != NULL)
-            g_string_append_printf (line, _(", certificate issuer “%s”"), cc_check_get_tls_issuer (check));
-          if (cc_check_get_detail (check) != NULL)
-            g_string_append_printf (line, ". %s", cc_check_get_detail (check));
-
-          append_wrapped (out, line->str, "         - ");
-          g_string_free (line, TRUE);
+          append_check (out, check);
         }
       g_string_append_c (out, '\n');
+    }
+
+  if (!verbose)
+    {
+      g_string_append_c (out, '\n');
+      append_wrapped (out, _("Every check, with its address, timings and details: run again with --verbose."), "", "");
     }
 
   return g_string_free (out, FALSE);
@@ -510,7 +549,7 @@ cc_report_save (CcRunner  *runner,
 
   name = g_file_get_basename (file);
   text = name != NULL && g_str_has_suffix (name, ".json") ? cc_report_to_json (runner)
-                                                          : cc_report_to_text (runner);
+                                                          : cc_report_to_text (runner, CC_REPORT_VERBOSE);
 
   /* A new file written beside the old one, then renamed over it: the old
    * file's mode is not inherited. */

@@ -11,7 +11,17 @@ G_BEGIN_DECLS
 
 #define CC_REPORT_SCHEMA 1
 
-char *cc_report_to_text (CcRunner *runner);
+typedef enum
+{
+  CC_REPORT_CONCISE = 0,
+  /* Every check of every requirement, with addresses, timings, details. */
+  CC_REPORT_VERBOSE = 1 << 0,
+} CcReportFlags;
+
+/* Concise: the verdict, one item per requirement, the hints of those that
+ * did not pass. */
+char *cc_report_to_text (CcRunner      *runner,
+                         CcReportFlags  flags);
 char *cc_report_to_json (CcRunner *runner);
 /* Writes the JSON report when @file's name ends in ".json", else the text
  * report. Reports hold addresses: the file is readable by its owner only (0600),

@@ -416,7 +416,8 @@ copy_report_activated (GtkWidget  *widget,
   if (self->runner == NULL)
     return;
 
-  text = cc_report_to_text (self->runner);
+  /* For a support ticket: every check, with addresses and timings. */
+  text = cc_report_to_text (self->runner, CC_REPORT_VERBOSE);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   cc_window_toast (self, _("Report copied: paste it into your support ticket"));
 }
