@@ -273,6 +273,33 @@ test_keyboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The start page: "Test My Connection" has the focus and is the default
+ * widget, so Return starts the test (it used to open the main menu). */
+static void
+test_return_starts (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  CcWindow *window = open_window (profile, 3);
+  GtkWidget *focus, *fallback;
+
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  fallback = gtk_window_get_default_widget (GTK_WINDOW (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == fallback);
+  g_assert_true (GTK_IS_BUTTON (focus));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), ==, "win.run");
+  /* What the window does on Return: activates the focused or default widget. */
+  g_signal_emit_by_name (window, "activate-default");
+  wait_until (run_finished, window);
+  g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Large text: the checklist still fits a 360 px wide window. */
 static void
 test_large_text (void)
@@ -604,6 +631,7 @@ main (int   argc,
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/turn-login", test_turn_login);
   g_test_add_func ("/ui/keyboard", test_keyboard);
+  g_test_add_func ("/ui/return-starts", test_return_starts);
   g_test_add_func ("/ui/large-text", test_large_text);
   g_test_add_func ("/ui/cancel-storm", test_cancel_storm);
 

@@ -24,6 +24,7 @@ struct _CcWindow
   GtkLabel             *profile_label;
   GtkButton            *stop_button;
   GtkButton            *rerun_button;
+  GtkButton            *start_button;
   GtkBox               *verdict_box;
   GtkStack             *verdict_icon_stack;
   GtkSpinner           *verdict_spinner;
@@ -512,6 +513,20 @@ settings_changed_cb (GSettings  *settings,
     cc_window_update_profile_label (self);
 }
 
+/* GtkWindow gives the focus to its first focusable widget when it maps (the
+ * main menu's button): on the start page the one action belongs there, so
+ * that Return starts the test. */
+static void
+cc_window_map (GtkWidget *widget)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (cc_window_parent_class)->map (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "start") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->start_button));
+}
+
 static void
 cc_window_dispose (GObject *object)
 {
@@ -544,6 +559,7 @@ cc_window_class_init (CcWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cc_window_dispose;
+  widget_class->map = cc_window_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/whereby/ConnectionCheck/cc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CcWindow, toast_overlay);
@@ -551,6 +567,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, profile_label);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, rerun_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_box);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_icon_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_spinner);
