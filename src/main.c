@@ -49,7 +49,7 @@ parse_timeout (const char  *name,
                gpointer     data,
                GError     **error)
 {
-  return parse_seconds (name, value, 1, CC_MAX_TIMEOUT_SECONDS, &options.timeout_seconds, error);
+  return parse_seconds (name, value, 1, CC_MAX_TIMEOUT_SECONDS, &options.run.timeout_seconds, error);
 }
 
 static gboolean
@@ -58,20 +58,7 @@ parse_proxy (const char  *name,
              gpointer     data,
              GError     **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-
-  if (g_str_equal (value, "direct") || g_str_equal (value, "none"))
-    {
-      options.proxy_url = g_strdup (value);
-      return TRUE;
-    }
-
-  uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
-  scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "socks5") != 0 &&
-       g_strcmp0 (scheme, "socks4") != 0 && g_strcmp0 (scheme, "socks") != 0))
+  if (!cc_run_options_check_proxy (value, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("%s takes http://host:port (or socks5://host:port, or “direct”), not “%s”"),
@@ -79,7 +66,8 @@ parse_proxy (const char  *name,
       return FALSE;
     }
 
-  options.proxy_url = g_strdup (value);
+  g_free (options.run.proxy);
+  options.run.proxy = g_strdup (value);
   return TRUE;
 }
 
@@ -89,7 +77,7 @@ parse_hold (const char  *name,
             gpointer     data,
             GError     **error)
 {
-  return parse_seconds (name, value, 0, CC_MAX_HOLD_SECONDS, &options.hold_seconds, error);
+  return parse_seconds (name, value, 0, CC_MAX_HOLD_SECONDS, &options.run.hold_seconds, error);
 }
 
 int
@@ -105,9 +93,9 @@ main (int   argc,
       N_("Run without a window: progress lines, then the text report"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
       N_("Run without a window and print the JSON report (progress on stderr)"), NULL },
-    { "profile", 0, 0, G_OPTION_ARG_FILENAME, &options.profile_path,
+    { "profile", 0, 0, G_OPTION_ARG_FILENAME, &options.run.profile_path,
       N_("Check the requirements in FILE instead of the built-in Whereby profile"), N_("FILE") },
-    { "ice-servers", 0, 0, G_OPTION_ARG_FILENAME, &options.ice_servers_path,
+    { "ice-servers", 0, 0, G_OPTION_ARG_FILENAME, &options.run.ice_servers_path,
       N_("TURN servers and credentials (RTCIceServer JSON) for real allocations"), N_("FILE") },
     { "proxy", 0, 0, G_OPTION_ARG_CALLBACK, parse_proxy,
       N_("Connect through the proxy at URL (http://host:port), or “direct”, instead of the system’s proxy settings"), N_("URL") },
@@ -186,13 +174,13 @@ main (int   argc,
       g_autoptr(CcApplication) app = cc_application_new ();
       char *app_argv[] = { argv[0], (char *) "--gapplication-service", NULL };
 
-      cc_application_set_overrides (app, options.profile_path, options.ice_servers_path,
-                                    options.timeout_seconds);
+      /* The same options as headless: they win over the window's settings. */
+      cc_application_set_options (app, &options.run);
       status = g_application_run (G_APPLICATION (app), service ? 2 : 1, app_argv);
     }
 
-  g_free (options.profile_path);
-  g_free (options.ice_servers_path);
-  g_free (options.proxy_url);
+  g_free (options.run.profile_path);
+  g_free (options.run.ice_servers_path);
+  g_free (options.run.proxy);
   return status;
 }

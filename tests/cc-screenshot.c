@@ -131,7 +131,7 @@ main (int   argc,
 
   app = cc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  cc_application_set_overrides (app, profile, NULL, 3);
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .timeout_seconds = 3 });
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     {
       g_printerr ("cc-screenshot: %s\n", error->message);

@@ -73,7 +73,7 @@ open_window (const char *profile,
 {
   CcWindow *window;
 
-  cc_application_set_overrides (app, profile, NULL, timeout);
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = (char *) profile, .timeout_seconds = timeout });
   window = cc_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (cc_window_get_page (window), ==, "start");
@@ -300,6 +300,65 @@ test_return_starts (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static CcCheck *
+find_check (CcRunner   *runner,
+            const char *kind)
+{
+  GListModel *requirements = cc_runner_get_requirements (runner);
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+
+          if (g_strcmp0 (cc_check_get_kind (check), kind) == 0)
+            return check;
+        }
+    }
+
+  return NULL;
+}
+
+/* The window honours the command line's options as the CLI does (they used
+ * to be dropped: only the profile, ICE servers and timeout reached it). */
+static void
+test_command_line_options (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_get_port (lab, "closed-tcp"));
+  CcWindow *window;
+  CcCheck *websocket;
+
+  /* --proxy: every TCP path goes to the given proxy (a closed port here). */
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .proxy = proxy,
+                                                      .timeout_seconds = 3 });
+  window = cc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+  g_assert_cmpstr (cc_runner_get_proxy (cc_window_get_runner (window)), ==, proxy);
+  g_assert_cmpint (cc_runner_get_verdict (cc_window_get_runner (window)), ==, CC_VERDICT_BLOCKED);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* --hold 2: the WebSocket stays open two seconds (the hold's own timer:
+   * a lower bound that cannot be met early). */
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .hold_seconds = 2,
+                                                      .timeout_seconds = 3 });
+  window = cc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+  websocket = find_check (cc_window_get_runner (window), "websocket");
+  g_assert_nonnull (websocket);
+  g_assert_cmpint (cc_check_get_status (websocket), ==, CC_STATUS_PASS);
+  g_assert_cmpint (cc_check_get_duration_ms (websocket), >=, 2000);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Large text: the checklist still fits a 360 px wide window. */
 static void
 test_large_text (void)
@@ -517,7 +576,7 @@ test_cancel_storm (void)
 
   /* As G_DEBUG=fatal-warnings: any warning or critical ends the test there. */
   g_log_set_always_fatal (fatal | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
-  cc_application_set_overrides (app, profile, ice, 1);
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .ice_servers_path = ice, .timeout_seconds = 1 });
 
   /* One whole run first, so that what is set up once (TLS, the resolver's
    * threads, icons, fonts) is in the baseline. */
@@ -632,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/ui/turn-login", test_turn_login);
   g_test_add_func ("/ui/keyboard", test_keyboard);
   g_test_add_func ("/ui/return-starts", test_return_starts);
+  g_test_add_func ("/ui/command-line-options", test_command_line_options);
   g_test_add_func ("/ui/large-text", test_large_text);
   g_test_add_func ("/ui/cancel-storm", test_cancel_storm);
 

@@ -77,8 +77,8 @@ cc_cli_run (const CcCliOptions *options)
   CliState state = { 0 };
   guint sigint_id, sigterm_id;
 
-  if (options->profile_path != NULL)
-    profile = cc_profile_new_from_file (options->profile_path, &error);
+  if (options->run.profile_path != NULL)
+    profile = cc_profile_new_from_file (options->run.profile_path, &error);
   else
     profile = cc_profile_new_default ();
 
@@ -88,9 +88,9 @@ cc_cli_run (const CcCliOptions *options)
       return CC_EXIT_DATAERR;
     }
 
-  if (options->ice_servers_path != NULL)
+  if (options->run.ice_servers_path != NULL)
     {
-      ice_servers = cc_ice_servers_load (options->ice_servers_path, &error);
+      ice_servers = cc_ice_servers_load (options->run.ice_servers_path, &error);
       if (ice_servers == NULL)
         {
           g_printerr (_("connection-check: invalid ICE servers file: %s\n"), error->message);
@@ -99,21 +99,8 @@ cc_cli_run (const CcCliOptions *options)
     }
 
   runner = cc_runner_new (profile);
-  if (options->timeout_seconds > 0)
-    cc_runner_set_timeout_ms (runner, options->timeout_seconds * 1000);
-  cc_runner_set_hold_seconds (runner, options->hold_seconds);
   cc_runner_set_ice_servers (runner, ice_servers);
-  if (options->proxy_url != NULL)
-    {
-      g_autoptr(GProxyResolver) resolver = NULL;
-
-      /* "direct" (or "none") tests without any proxy, whatever the system says. */
-      if (g_str_equal (options->proxy_url, "direct") || g_str_equal (options->proxy_url, "none"))
-        resolver = g_simple_proxy_resolver_new ("direct://", NULL);
-      else
-        resolver = g_simple_proxy_resolver_new (options->proxy_url, NULL);
-      cc_runner_set_proxy_resolver (runner, resolver);
-    }
+  cc_run_options_configure (&options->run, runner);
   g_signal_connect (runner, "check-finished", G_CALLBACK (on_check_finished), NULL);
 
   loop = g_main_loop_new (NULL, FALSE);

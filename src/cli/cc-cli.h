@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "cc-run-options.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses (a contract). */
@@ -18,13 +20,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gboolean  json;
-  gboolean  verbose;          /* the text report: every check */
-  char     *profile_path;
-  char     *ice_servers_path;
-  char     *proxy_url;        /* NULL: the system's proxy settings */
-  guint     timeout_seconds;
-  guint     hold_seconds;
+  CcRunOptions  run;          /* what to test, and how: as the window's */
+  gboolean      json;
+  gboolean      verbose;      /* the text report: every check */
 } CcCliOptions;
 
 int cc_cli_run (const CcCliOptions *options);

@@ -17,9 +17,7 @@ struct _CcApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
-  char           *profile_path;
-  char           *ice_servers_path;
-  guint           timeout_seconds;
+  CcRunOptions   *options;        /* the command line's, over the settings */
 };
 
 G_DEFINE_FINAL_TYPE (CcApplication, cc_application, ADW_TYPE_APPLICATION)
@@ -130,8 +128,7 @@ cc_application_dispose (GObject *object)
   CcApplication *self = CC_APPLICATION (object);
 
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->profile_path, g_free);
-  g_clear_pointer (&self->ice_servers_path, g_free);
+  g_clear_pointer (&self->options, cc_run_options_free);
 
   G_OBJECT_CLASS (cc_application_parent_class)->dispose (object);
 }
@@ -177,43 +174,48 @@ cc_application_get_settings (CcApplication *self)
 }
 
 void
-cc_application_set_overrides (CcApplication *self,
-                              const char    *profile_path,
-                              const char    *ice_servers_path,
-                              guint          timeout_seconds)
+cc_application_set_options (CcApplication      *self,
+                            const CcRunOptions *options)
 {
   g_return_if_fail (CC_IS_APPLICATION (self));
 
-  g_free (self->profile_path);
-  self->profile_path = g_strdup (profile_path);
-  g_free (self->ice_servers_path);
-  self->ice_servers_path = g_strdup (ice_servers_path);
-  self->timeout_seconds = timeout_seconds;
+  g_clear_pointer (&self->options, cc_run_options_free);
+  if (options != NULL)
+    self->options = cc_run_options_copy (options);
 }
 
-const char *
-cc_application_get_profile_path (CcApplication *self)
+CcRunOptions *
+cc_application_dup_run_options (CcApplication *self)
 {
+  g_autoptr(CcRunOptions) options = cc_run_options_new ();
+  g_autofree char *profile_path = NULL;
+  g_autofree char *ice_servers_path = NULL;
+  g_autofree char *proxy_mode = NULL;
+
   g_return_val_if_fail (CC_IS_APPLICATION (self), NULL);
 
-  if (self->profile_path != NULL)
-    return self->profile_path;
-  return NULL;
-}
+  /* The preferences first ("" is unset)… */
+  profile_path = g_settings_get_string (self->settings, "profile-path");
+  if (profile_path[0] != '\0')
+    options->profile_path = g_steal_pointer (&profile_path);
+  ice_servers_path = g_settings_get_string (self->settings, "ice-servers-path");
+  if (ice_servers_path[0] != '\0')
+    options->ice_servers_path = g_steal_pointer (&ice_servers_path);
+  options->timeout_seconds = g_settings_get_uint (self->settings, "timeout");
+  proxy_mode = g_settings_get_string (self->settings, "proxy-mode");
+  if (g_str_equal (proxy_mode, "none"))
+    options->proxy = g_strdup ("direct");
+  else if (g_str_equal (proxy_mode, "manual"))
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "proxy-url");
 
-const char *
-cc_application_get_ice_servers_path (CcApplication *self)
-{
-  g_return_val_if_fail (CC_IS_APPLICATION (self), NULL);
-  return self->ice_servers_path;
-}
+      if (url[0] != '\0')
+        options->proxy = g_steal_pointer (&url);
+    }
 
-guint
-cc_application_get_timeout_seconds (CcApplication *self)
-{
-  g_return_val_if_fail (CC_IS_APPLICATION (self), 0);
+  /* …then what the command line says wins. */
+  if (self->options != NULL)
+    cc_run_options_merge (options, self->options);
 
-  if (self->timeout_seconds > 0)
-    return self->timeout_seconds;
-  return g_settings_get_uint (self->settings, "timeout");
+  return g_steal_pointer (&options);
 }

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "cc-run-options.h"
+
 G_BEGIN_DECLS
 
 #define CC_TYPE_APPLICATION (cc_application_get_type ())
@@ -13,14 +15,12 @@ G_DECLARE_FINAL_TYPE (CcApplication, cc_application, CC, APPLICATION, AdwApplica
 
 CcApplication *cc_application_new          (void);
 GSettings     *cc_application_get_settings (CcApplication *self);
-/* Command-line choices that win over the settings for this process: NULL / 0
- * for "use the settings". */
-void           cc_application_set_overrides (CcApplication *self,
-                                             const char    *profile_path,
-                                             const char    *ice_servers_path,
-                                             guint          timeout_seconds);
-const char    *cc_application_get_profile_path     (CcApplication *self);
-const char    *cc_application_get_ice_servers_path (CcApplication *self);
-guint          cc_application_get_timeout_seconds  (CcApplication *self);
+/* The command line's options (--profile, --ice-servers, --proxy, --timeout,
+ * --hold): for this process they win over the settings. NULL: none. */
+void           cc_application_set_options      (CcApplication      *self,
+                                                const CcRunOptions *options);
+/* What a run in a window uses now: the settings, with the command line's
+ * options on top. */
+CcRunOptions  *cc_application_dup_run_options  (CcApplication      *self);
 
 G_END_DECLS

@@ -169,59 +169,28 @@ run_done_cb (GObject      *object,
   cc_window_update_verdict (self);
 }
 
-static GProxyResolver *
-proxy_resolver_from_settings (GSettings *settings)
-{
-  g_autofree char *mode = g_settings_get_string (settings, "proxy-mode");
-  g_autofree char *url = g_settings_get_string (settings, "proxy-url");
-
-  if (g_str_equal (mode, "none"))
-    return g_simple_proxy_resolver_new ("direct://", NULL);
-  if (g_str_equal (mode, "manual") && url[0] != '\0')
-    return g_simple_proxy_resolver_new (url, NULL);
-
-  return NULL;
-}
-
 static CcApplication *
 cc_window_get_app (CcWindow *self)
 {
   return CC_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
-/* The command line's choice, else the setting's; NULL for none. */
-static char *
-chosen_path (CcWindow   *self,
-             const char *override,
-             const char *key)
-{
-  g_autofree char *path = NULL;
-
-  if (override != NULL)
-    return g_strdup (override);
-
-  path = g_settings_get_string (self->settings, key);
-  return path[0] != '\0' ? g_steal_pointer (&path) : NULL;
-}
-
 static CcProfile *
-profile_from_settings (CcWindow  *self,
-                       GError   **error)
+profile_from_options (const CcRunOptions  *options,
+                      GError             **error)
 {
-  g_autofree char *path = chosen_path (self, cc_application_get_profile_path (cc_window_get_app (self)),
-                                       "profile-path");
-
-  if (path == NULL)
+  if (options->profile_path == NULL)
     return cc_profile_new_default ();
 
-  return cc_profile_new_from_file (path, error);
+  return cc_profile_new_from_file (options->profile_path, error);
 }
 
 static void
 cc_window_update_profile_label (CcWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcProfile) profile = profile_from_settings (self, &error);
+  g_autoptr(CcRunOptions) options = cc_application_dup_run_options (cc_window_get_app (self));
+  g_autoptr(CcProfile) profile = profile_from_options (options, &error);
   g_autofree char *text = NULL;
 
   if (profile != NULL)
@@ -239,22 +208,18 @@ runner_running_cb (CcWindow *self)
 }
 
 static void
-start_run (CcWindow  *self,
-           CcProfile *profile,
-           GPtrArray *ice_servers)
+start_run (CcWindow           *self,
+           const CcRunOptions *options,
+           CcProfile          *profile,
+           GPtrArray          *ice_servers)
 {
-  g_autoptr(GProxyResolver) resolver = NULL;
   GWeakRef *window_ref;
 
   /* A new runner per run: the profile or settings may have changed. */
   g_clear_object (&self->runner);
   self->runner = cc_runner_new (profile);
-  cc_runner_set_timeout_ms (self->runner,
-                            cc_application_get_timeout_seconds (cc_window_get_app (self)) * 1000);
   cc_runner_set_ice_servers (self->runner, ice_servers);
-  resolver = proxy_resolver_from_settings (self->settings);
-  if (resolver != NULL)
-    cc_runner_set_proxy_resolver (self->runner, resolver);
+  cc_run_options_configure (options, self->runner);
 
   /* The banner follows the runner, not the end of our own callback. */
   g_signal_connect_object (self->runner, "notify::running", G_CALLBACK (runner_running_cb),
@@ -275,8 +240,9 @@ start_run (CcWindow  *self,
 
 typedef struct
 {
-  GWeakRef   window;
-  CcProfile *profile;
+  GWeakRef      window;
+  CcRunOptions *options;
+  CcProfile    *profile;
   GPtrArray *ice_servers;
   char      *url;
   char      *username;
@@ -286,6 +252,7 @@ static void
 run_setup_free (RunSetup *setup)
 {
   g_weak_ref_clear (&setup->window);
+  g_clear_pointer (&setup->options, cc_run_options_free);
   g_clear_object (&setup->profile);
   g_clear_pointer (&setup->ice_servers, g_ptr_array_unref);
   g_free (setup->url);
@@ -334,7 +301,7 @@ credential_found_cb (GObject      *object,
         }
     }
 
-  start_run (self, setup->profile, setup->ice_servers);
+  start_run (self, setup->options, setup->profile, setup->ice_servers);
 
 out:
   if (credential != NULL)
@@ -351,25 +318,24 @@ run_activated (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autoptr(CcProfile) profile = NULL;
   g_autoptr(GPtrArray) ice_servers = NULL;
-  g_autofree char *ice_path = NULL;
+  g_autoptr(CcRunOptions) options = NULL;
   g_autofree char *turn_url = NULL;
   g_autofree char *turn_username = NULL;
 
   if (self->starting || (self->runner != NULL && cc_runner_is_running (self->runner)))
     return;
 
-  profile = profile_from_settings (self, &error);
+  options = cc_application_dup_run_options (cc_window_get_app (self));
+  profile = profile_from_options (options, &error);
   if (profile == NULL)
     {
       cc_window_toast (self, error->message);
       return;
     }
 
-  ice_path = chosen_path (self, cc_application_get_ice_servers_path (cc_window_get_app (self)),
-                          "ice-servers-path");
-  if (ice_path != NULL)
+  if (options->ice_servers_path != NULL)
     {
-      ice_servers = cc_ice_servers_load (ice_path, &error);
+      ice_servers = cc_ice_servers_load (options->ice_servers_path, &error);
       if (ice_servers == NULL)
         {
           cc_window_toast (self, error->message);
@@ -384,6 +350,7 @@ run_activated (GtkWidget  *widget,
       RunSetup *setup = g_new0 (RunSetup, 1);
 
       g_weak_ref_init (&setup->window, self);
+      setup->options = g_steal_pointer (&options);
       setup->profile = g_steal_pointer (&profile);
       setup->ice_servers = g_steal_pointer (&ice_servers);
       setup->url = g_steal_pointer (&turn_url);
@@ -393,7 +360,7 @@ run_activated (GtkWidget  *widget,
       return;
     }
 
-  start_run (self, profile, ice_servers);
+  start_run (self, options, profile, ice_servers);
 }
 
 static void
