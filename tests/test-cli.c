@@ -747,6 +747,80 @@ test_proxy_auth (void)
   g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), ==, 0);
 }
 
+/* A proxy that wants a login, given one in the proxy URL (user:password@, as
+ * in https_proxy or --proxy): every TCP path gets through as that user — the
+ * WebSocket and HTTPS checks (libsoup) as well as the TCP/TLS checks and TURN
+ * over TCP/TLS (GIO) — and the password shows nowhere. */
+static void
+test_proxy_login (void)
+{
+  static const char password[] = "pr0xy-s3cret";
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autofree char *ice = lab_file ("ice-servers.json.in");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLabProxy) proxy = cc_lab_proxy_new_with_login ("alice", password, &error);
+  g_autofree char *url = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) wrong_parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  g_auto(RunResult) w = { 0 };
+  JsonObject *report;
+  JsonArray *checks;
+  gboolean tcp_call = FALSE;
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", "--ice-servers", ice,
+                         "--proxy", NULL, NULL };
+  const char *wrong_args[] = { "--json", "--profile", profile, "--timeout", "3", "--proxy", NULL, NULL };
+
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://alice:%s@127.0.0.1:%u", password, cc_lab_proxy_get_port (proxy));
+  shown = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
+  args[8] = url;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+  g_assert_false (has_check_error (find_requirement (report, "signaling"), "auth-required"));
+  g_assert_false (has_check_error (find_requirement (report, "signaling"), "proxy-failure"));
+  g_assert_cmpstr (json_object_get_string_member (find_requirement (report, "signaling"), "status"), ==, "pass");
+  g_assert_cmpstr (json_object_get_string_member (find_requirement (report, "turn-tcp"), "status"), ==, "pass");
+  g_assert_cmpstr (json_object_get_string_member (find_requirement (report, "domains"), "status"), ==, "pass");
+  g_assert_cmpuint (cc_lab_proxy_get_to_self (proxy), ==, 0);
+  g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), >, 0);
+  /* The report names the proxy, without its login. */
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "network"), "proxy"),
+                   ==, shown);
+  g_assert_null (strstr (r.out, password));
+  g_assert_null (strstr (r.err, password));
+  /* The test call over TCP goes through the proxy too (libnice's CONNECT,
+   * with the login). */
+  checks = json_object_get_array_member (find_requirement (report, "turn-tcp"), "checks");
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_str_equal (json_object_get_string_member (check, "kind"), "ice-call") &&
+          g_str_equal (json_object_get_string_member (check, "transport"), "tcp"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "pass");
+          tcp_call = TRUE;
+        }
+    }
+  g_assert_true (tcp_call);
+
+  /* A wrong password: the proxy refuses it (407 again), and that is what the
+   * report says — a login to fix, not a port to open. */
+  wrong = g_strdup_printf ("http://alice:wrong-%s@127.0.0.1:%u", password, cc_lab_proxy_get_port (proxy));
+  wrong_args[6] = wrong;
+  run_app (&w, wrong_args);
+  report = parse_report (wrong_parser, w.out);
+  assert_verdict (&w, report, "blocked");
+  g_assert_true (has_check_error (find_requirement (report, "signaling"), "auth-required"));
+  g_assert_null (strstr (w.out, password));
+  g_assert_null (strstr (w.err, password));
+}
+
 typedef struct
 {
   const char *name;
@@ -1109,6 +1183,7 @@ main (int   argc,
   g_test_add_func ("/cli/no-display", test_no_display);
   g_test_add_func ("/cli/proxy", test_proxy);
   g_test_add_func ("/cli/proxy-auth", test_proxy_auth);
+  g_test_add_func ("/cli/proxy-login", test_proxy_login);
   for (guint i = 0; i < G_N_ELEMENTS (bad_runs); i++)
     {
       g_autofree char *path = g_strdup_printf ("/cli/bad/%s", bad_runs[i].name);

@@ -27,6 +27,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
+#include "cc-secrets.h"
 #include "cc-tcp-check.h"
 
 #define CC_CALL_TICK_MS       20
@@ -54,6 +55,8 @@ struct _CcCallCheck
   CcCheck             *allocation;
   char                *proxy_ip;
   guint16              proxy_port;
+  char                *proxy_username;   /* from the proxy URL, or NULL */
+  char                *proxy_password;
   char                *relay_ip;
   guint16              relay_port;
 
@@ -580,6 +583,8 @@ cc_call_check_start_agents (CcCallCheck *self,
                       "proxy-type", NICE_PROXY_TYPE_HTTP,
                       "proxy-ip", self->proxy_ip,
                       "proxy-port", (guint) self->proxy_port,
+                      "proxy-username", self->proxy_username,
+                      "proxy-password", self->proxy_password,
                       NULL);
       self->streams[i] = nice_agent_add_stream (agent, 1);
       nice_agent_set_relay_info (agent, self->streams[i], 1, relay_ip, relay_port,
@@ -833,11 +838,21 @@ cc_call_check_proxy_lookup_cb (GObject      *object,
 
   /* Only an HTTP proxy can carry the agent's TURN over TCP. */
   if (proxies != NULL && proxies[0] != NULL && g_str_has_prefix (proxies[0], "http://"))
-    uri = g_uri_parse (proxies[0], G_URI_FLAGS_NONE, NULL);
+    uri = g_uri_parse (proxies[0], G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
   if (uri == NULL || g_uri_get_host (uri) == NULL)
     {
       cc_call_check_resolve_relay (self);
       return;
+    }
+
+  /* A proxy that wants a login gets the one in its URL (libnice sends it as
+   * Basic in its CONNECT). */
+  if (g_uri_get_user (uri) != NULL)
+    {
+      self->proxy_username = g_uri_unescape_string (g_uri_get_user (uri), NULL);
+      self->proxy_password = g_uri_get_password (uri) ? g_uri_unescape_string (g_uri_get_password (uri), NULL)
+                                                     : g_strdup ("");
+      cc_secrets_add (self->proxy_password);
     }
 
   self->proxy_port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
@@ -921,6 +936,10 @@ cc_call_check_finalize (GObject *object)
   g_free (self->credential);
   g_free (self->relay_ip);
   g_free (self->proxy_ip);
+  g_free (self->proxy_username);
+  if (self->proxy_password != NULL)
+    memset (self->proxy_password, 0, strlen (self->proxy_password));
+  g_free (self->proxy_password);
   g_free (self->pair_type);
   g_free (self->seen);
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-https-check.h"
+#include "cc-proxy-login.h"
 #include "cc-tls-info.h"
 
 /* libsoup 3 gives up on a response head larger than this (HEADER_SIZE_LIMIT in
@@ -43,8 +44,12 @@ cc_https_check_new_session (CcCheck *check)
                                            NULL);
   if (cc_check_get_tls_database (check) != NULL)
     soup_session_set_tls_database (session, cc_check_get_tls_database (check));
-  if (cc_check_get_proxy_resolver (check) != NULL)
-    soup_session_set_proxy_resolver (session, cc_check_get_proxy_resolver (check));
+  {
+    /* Proxies with a login in their URL: see cc-proxy-login.h. */
+    g_autoptr(GProxyResolver) proxies = cc_proxy_login_new (cc_check_get_proxy_resolver (check));
+
+    cc_proxy_login_install (CC_PROXY_LOGIN (proxies), session);
+  }
 
   return session;
 }

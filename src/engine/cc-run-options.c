@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-run-options.h"
+#include "cc-secrets.h"
 
 CcRunOptions *
 cc_run_options_new (void)
@@ -111,6 +112,14 @@ cc_run_options_get_proxy_resolver (const CcRunOptions *self)
     return NULL;
   if (is_direct (self->proxy))
     return g_simple_proxy_resolver_new ("direct://", NULL);
+
+  {
+    g_autoptr(GUri) uri = g_uri_parse (self->proxy, G_URI_FLAGS_HAS_PASSWORD, NULL);
+
+    /* A proxy's login is a secret like a TURN credential. */
+    if (uri != NULL && g_uri_get_password (uri) != NULL)
+      cc_secrets_add (g_uri_get_password (uri));
+  }
   return g_simple_proxy_resolver_new (self->proxy, NULL);
 }
 

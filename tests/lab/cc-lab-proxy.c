@@ -16,7 +16,10 @@ struct _CcLabProxy
   GPtrArray      *tunnels;    /* Tunnel */
   guint16         port;
   guint           count;
+  guint           refused;    /* CONNECTs answered 407 */
+  guint           to_self;    /* CONNECTs to the proxy's own port */
   gboolean        require_auth;
+  char           *login;      /* "Basic …" accepted, or NULL: none */
 };
 
 typedef struct
@@ -156,7 +159,38 @@ connected_cb (GObject      *object,
   tunnel_unref (tunnel);
 }
 
-static void
+/* Whether the request head carries "Proxy-Authorization: @login". */
+static gboolean
+has_login (const char *head,
+           const char *login)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (login == NULL)
+    return FALSE;
+
+  lines = g_strsplit (head, "\r\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && colon - lines[i] == strlen ("Proxy-Authorization") &&
+          g_ascii_strncasecmp (lines[i], "Proxy-Authorization", colon - lines[i]) == 0)
+        {
+          g_autofree char *value = g_strstrip (g_strdup (colon + 1));
+
+          if (g_str_equal (value, login))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Answers the request head; TRUE when the answer was final (an error) and the
+ * connection stays open for the client's next request, as HTTP/1.1 proxies
+ * keep it (a client retries a 407 with its login on the same connection). */
+static gboolean
 handle_head (Tunnel *tunnel)
 {
   g_auto(GStrv) words = g_strsplit (tunnel->head->str, " ", 3);
@@ -166,26 +200,34 @@ handle_head (Tunnel *tunnel)
   if (g_strv_length (words) < 3 || !g_str_equal (words[0], "CONNECT"))
     {
       answer (tunnel, "HTTP/1.1 405 Method Not Allowed");
-      return;
+      return TRUE;
     }
 
-  if (tunnel->proxy->require_auth)
+  if (tunnel->proxy->require_auth && !has_login (tunnel->head->str, tunnel->proxy->login))
     {
+      tunnel->proxy->refused++;
       answer (tunnel, "HTTP/1.1 407 Proxy Authentication Required\r\n"
                       "Proxy-Authenticate: Basic realm=\"lab\"");
-      return;
+      return TRUE;
     }
 
   target = g_network_address_parse (words[1], 443, NULL);
+  if (target != NULL && g_network_address_get_port (G_NETWORK_ADDRESS (target)) == tunnel->proxy->port)
+    {
+      tunnel->proxy->to_self++;
+      answer (tunnel, "HTTP/1.1 403 Forbidden");
+      return TRUE;
+    }
   if (target == NULL || !g_str_equal (g_network_address_get_hostname (G_NETWORK_ADDRESS (target)), "127.0.0.1"))
     {
       answer (tunnel, "HTTP/1.1 403 Forbidden");
-      return;
+      return TRUE;
     }
 
   client = g_socket_client_new ();
   g_socket_client_set_enable_proxy (client, FALSE);
   g_socket_client_connect_async (client, target, tunnel->cancellable, connected_cb, tunnel_ref (tunnel));
+  return FALSE;
 }
 
 static void
@@ -204,7 +246,23 @@ head_read_cb (GObject      *object,
 
   g_string_append_len (tunnel->head, (const char *) tunnel->buffer, n);
   if (strstr (tunnel->head->str, "\r\n\r\n") != NULL)
-    handle_head (tunnel);
+    {
+      if (handle_head (tunnel))
+        {
+          /* The next request on the same connection (a CONNECT has no body). */
+          const char *end = strstr (tunnel->head->str, "\r\n\r\n") + 4;
+
+          g_string_erase (tunnel->head, 0, end - tunnel->head->str);
+          if (strstr (tunnel->head->str, "\r\n\r\n") == NULL)
+            {
+              g_input_stream_read_async (G_INPUT_STREAM (object), tunnel->buffer, sizeof tunnel->buffer,
+                                         G_PRIORITY_DEFAULT, tunnel->cancellable, head_read_cb, tunnel);
+              return;
+            }
+          /* Two pipelined heads: not what a client does before an answer. */
+          answer (tunnel, "HTTP/1.1 400 Bad Request");
+        }
+    }
   else if (tunnel->head->len > PROXY_MAX_HEAD)
     answer (tunnel, "HTTP/1.1 431 Request Header Fields Too Large");
   else
@@ -236,6 +294,20 @@ incoming_cb (GSocketService    *service,
                              tunnel->buffer, sizeof tunnel->buffer, G_PRIORITY_DEFAULT,
                              tunnel->cancellable, head_read_cb, tunnel_ref (tunnel));
   return TRUE;
+}
+
+CcLabProxy *
+cc_lab_proxy_new_with_login (const char  *username,
+                             const char  *password,
+                             GError     **error)
+{
+  CcLabProxy *proxy = cc_lab_proxy_new (TRUE, error);
+  g_autofree char *pair = g_strdup_printf ("%s:%s", username, password);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+
+  if (proxy != NULL)
+    proxy->login = g_strdup_printf ("Basic %s", encoded);
+  return proxy;
 }
 
 CcLabProxy *
@@ -276,6 +348,7 @@ cc_lab_proxy_free (CcLabProxy *proxy)
       g_clear_object (&proxy->service);
     }
   g_clear_pointer (&proxy->tunnels, g_ptr_array_unref);
+  g_free (proxy->login);
   g_free (proxy);
 }
 
@@ -289,4 +362,16 @@ guint
 cc_lab_proxy_get_tunnels (CcLabProxy *proxy)
 {
   return proxy->count;
+}
+
+guint
+cc_lab_proxy_get_refused (CcLabProxy *proxy)
+{
+  return proxy->refused;
+}
+
+guint
+cc_lab_proxy_get_to_self (CcLabProxy *proxy)
+{
+  return proxy->to_self;
 }
