@@ -7,12 +7,29 @@
 #include "config.h"
 
 #include <string.h>
+#if defined (__has_include)
+#if __has_include (<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "cc-engine.h"
 #include "cc-lab.h"
 
 /* Long enough for any check here; a hang fails the test instead of the suite. */
 #define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
+/* Timing assertions here are logical, relative to a check's own timers, never
+ * goals (those are tools/bench's). A check ended by its deadline may end this
+ * much after it: the main loop's lateness, a few ms on a loaded 2-core machine
+ * (the lab tests run one at a time, is_parallel: false), stretched under
+ * valgrind, where everything is many times slower. */
+#define DEADLINE_SLACK_MS 300
+#define VALGRIND_SLOWDOWN 10
+
+static guint slowdown = 1;
 
 static CcLab *lab;
 static GTlsDatabase *lab_database;
@@ -134,11 +151,14 @@ test_tls (void)
 
   assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
 
+  /* A silent server: the check ends by its timeout, not before (the timer's
+   * least time, deterministic; 100 ms spare for nothing in particular) and
+   * not much after (the main loop's slack). */
   start = g_get_monotonic_time ();
   silent = run (cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "silent-tcp")), 1500);
   assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1400 * 1000);
-  g_assert_cmpint (cc_check_get_duration_ms (silent), <, 3000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, (1500 - 100) * 1000);
+  g_assert_cmpint (cc_check_get_duration_ms (silent), <=, 1500 + DEADLINE_SLACK_MS * slowdown);
 }
 
 static void
@@ -214,6 +234,7 @@ test_websocket_hold (void)
   g_autoptr(CcCheck) was_cut = run (cc_websocket_check_new (cut, CC_ROUND_TRIP_NONE, NULL, 3), 6000);
 
   assert_result (held, CC_STATUS_PASS, CC_ERROR_NONE);
+  /* The hold's timer: its least time, deterministic. */
   g_assert_cmpint (cc_check_get_duration_ms (held), >=, 2000);
   assert_contains (cc_check_get_detail (held), "stayed open for 2 s");
 
@@ -221,9 +242,12 @@ test_websocket_hold (void)
   assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_jitter_ms (echoed), >=, 0);
 
-  /* The server closes /cut after a second of the three. */
+  /* The server closes /cut after a second of the three: the close ends the
+   * check, not the 3 s hold (which would take 3 s after the connection's
+   * set-up). Typically 1.1 s; the set-up (TLS, upgrade) has 2 s to spare,
+   * under valgrind too. */
   assert_result (was_cut, CC_STATUS_FAIL, CC_ERROR_CONNECTION_CUT);
-  g_assert_cmpint (cc_check_get_duration_ms (was_cut), <, 2500);
+  g_assert_cmpint (cc_check_get_duration_ms (was_cut), <, 3000);
   assert_contains (cc_check_get_detail (was_cut), "closed after");
 }
 
@@ -294,11 +318,13 @@ test_stun_failures (void)
   g_autoptr(CcCheck) tls_on_plain = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TLS, "garbage-tcp"), 3000);
 
   assert_result (silent_udp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  /* RFC 8489 retransmissions within the 1.8 s: at 0, 0.5 and 1.5 s. */
+  /* RFC 8489 retransmissions within the 1.8 s: at 0, 0.5 and 1.5 s (the third
+   * 300 ms before the deadline: the main loop's lateness is far below). */
   assert_contains (cc_check_get_detail (silent_udp), "3 requests");
-  g_assert_cmpint (cc_check_get_duration_ms (silent_udp), <, 2800);
+  g_assert_cmpint (cc_check_get_duration_ms (silent_udp), <=, 1800 + DEADLINE_SLACK_MS * slowdown);
+  /* ICMP port unreachable: at once (a few ms), not at the 3 s deadline. */
   assert_result (closed_udp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
-  g_assert_cmpint (cc_check_get_duration_ms (closed_udp), <, 1000);
+  g_assert_cmpint (cc_check_get_duration_ms (closed_udp), <, 3000 / 2);
   assert_result (garbage_udp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
   assert_result (garbage_tcp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
   assert_result (silent_tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
@@ -327,6 +353,12 @@ test_burst (void)
   g_autoptr(CcCheck) large = stun (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "turn");
   g_autoptr(CcCheck) silent = stun (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "silent-udp");
 
+  /* Loopback loses nothing: an answer counts as lost only when it comes more
+   * than 1 s (the straggler wait) after the last send, or finds the socket's
+   * receive buffer full (about 200 kB, room for some hundreds of answers, 50
+   * here); neither happens short of the process stalling for a second. The round
+   * trip is measured in microseconds and a round trip through coturn takes
+   * more than one: > 0 is deterministic. */
   cc_stun_check_set_burst (CC_STUN_CHECK (udp), 50, 5);
   run (udp, 3000);
   assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
@@ -340,7 +372,11 @@ test_burst (void)
   assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_loss_pct (tcp), ==, 0);
 
-  /* More requests than one libnice agent can track at once. */
+  /* More requests than one libnice agent can track at once. The loss bound
+   * is what this is about: no answer dropped for being past one agent's
+   * window, which would lose most of them. Nothing is injected; < 5 % leaves
+   * room for answers that a main loop stalled under valgrind finds past the
+   * socket's receive buffer or the straggler wait. */
   cc_stun_check_set_burst (CC_STUN_CHECK (large), 450, 1);
   run (large, 4000);
   assert_result (large, CC_STATUS_PASS, CC_ERROR_NONE);
@@ -391,7 +427,9 @@ test_cancel (void)
         done += waits[i].done;
     }
 
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  /* Cancelled at 0.2 s: ended by the cancel, not by the 10 s timeouts (half
+   * of it: a cancel takes milliseconds, valgrind's included). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10000 / 2 * 1000);
   for (guint i = 0; i < checks->len; i++)
     assert_result ((CcCheck *) checks->pdata[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
 }
@@ -403,6 +441,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  slowdown = RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
   g_test_init (&argc, &argv, NULL);
 
   lab = cc_lab_new (&error);

@@ -11,6 +11,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#if defined (__has_include)
+#if __has_include (<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include <stun/stunagent.h>
 
@@ -23,8 +31,15 @@
  * completing with "cancelled"). */
 #define FINALIZE_LIMIT_US (2 * G_USEC_PER_SEC)
 /* A check that ends itself must do so before its deadline; this is the slack
- * for the main loop in a loaded test machine. */
+ * for the main loop in a loaded test machine (a few ms: the lab tests run one
+ * at a time, is_parallel: false). Timing assertions here are logical, relative
+ * to a check's own timers; goals are tools/bench's. */
 #define DEADLINE_SLACK_MS 300
+/* Under valgrind everything runs many times slower: the slack and the waits
+ * stretch by this much. */
+#define VALGRIND_SLOWDOWN 10
+
+static guint slowdown = 1;
 
 static CcLab *lab;
 static GTlsDatabase *lab_database;
@@ -107,7 +122,7 @@ run (CcCheck *check,
   g_assert_true (cc_check_is_done (check));
   g_assert_cmpint (wait.status, ==, cc_check_get_status (check));
   /* The base class's deadline ends a check at timeout_ms at the latest. */
-  g_assert_cmpint (cc_check_get_duration_ms (check), <=, timeout_ms + DEADLINE_SLACK_MS);
+  g_assert_cmpint (cc_check_get_duration_ms (check), <=, timeout_ms + DEADLINE_SLACK_MS * slowdown);
   assert_no_secret (check);
   return check;
 }
@@ -118,7 +133,7 @@ static void
 finalize_check (CcCheck *check)
 {
   gpointer weak = check;
-  gint64 limit = g_get_monotonic_time () + FINALIZE_LIMIT_US;
+  gint64 limit = g_get_monotonic_time () + FINALIZE_LIMIT_US * slowdown;
 
   g_object_add_weak_pointer (G_OBJECT (check), &weak);
   g_object_unref (check);
@@ -457,6 +472,7 @@ test_binding (void)
       g_assert_cmpstr (cc_check_get_address (check), ==, "127.0.0.1");
       /* The reflexive address: coturn sees us on loopback. */
       assert_contains (cc_check_get_detail (check), "sees this device as 127.0.0.1:");
+      /* Answered before the 3 s deadline, so measured below it: deterministic. */
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), >=, 0);
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), <, 3000);
       g_assert_cmpfloat (cc_check_get_jitter_ms (check), <, 0);
@@ -527,8 +543,9 @@ test_allocate_wrong_password (void)
       assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
       assert_contains (cc_check_get_detail (check), "rejected the credentials");
       g_assert_null (cc_stun_check_get_relayed_address (CC_STUN_CHECK (check)));
-      /* Ended by the second 401, not by the deadline. */
-      g_assert_cmpint (cc_check_get_duration_ms (check), <, 2000);
+      /* Ended by the second 401, not by the 3 s deadline (over TLS too, whose
+       * handshake is the slowest part under valgrind: well below a second). */
+      g_assert_cmpint (cc_check_get_duration_ms (check), <, 3000);
     }
 }
 
@@ -550,9 +567,9 @@ test_udp_failures (void)
                  strstr (cc_check_get_detail (silent), "3 requests"));
   assert_result (silent_allocate, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
 
-  /* ICMP port unreachable: at once, not at the deadline. */
+  /* ICMP port unreachable: at once (a few ms), not at the 3 s deadline. */
   assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
-  g_assert_cmpint (cc_check_get_duration_ms (closed), <, 1000);
+  g_assert_cmpint (cc_check_get_duration_ms (closed), <, 3000 / 2);
   assert_result (closed_allocate, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 
   /* Garbage is ignored while waiting, then named at the deadline. */
@@ -572,18 +589,20 @@ test_stream_failures (void)
   g_autoptr(CcCheckRef) closed_tls = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TLS, "closed-tcp"), 3000);
   g_autoptr(CcCheckRef) tls_on_plain = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TLS, "garbage-tcp"), 3000);
 
-  /* Garbage where a STUN header must be: at once. */
+  /* Garbage where a STUN header must be: at once (a few ms), not at the 3 s
+   * deadline. */
   assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
   assert_contains (cc_check_get_detail (garbage), "not with STUN");
-  g_assert_cmpint (cc_check_get_duration_ms (garbage), <, 1000);
+  g_assert_cmpint (cc_check_get_duration_ms (garbage), <, 3000 / 2);
   assert_result (garbage_allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
 
   assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   g_assert_cmpint (cc_check_get_duration_ms (silent), >=, 1500);
   assert_contains (cc_check_get_detail (silent), "1 request over TCP");
 
+  /* Refused: at once, not at the 3 s deadline. */
   assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
-  g_assert_cmpint (cc_check_get_duration_ms (closed), <, 1000);
+  g_assert_cmpint (cc_check_get_duration_ms (closed), <, 3000 / 2);
   assert_result (closed_tls, CC_STATUS_FAIL, CC_ERROR_REFUSED);
   assert_result (tls_on_plain, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
 }
@@ -612,7 +631,8 @@ test_tls_untrusted (void)
   assert_contains (cc_check_get_tls_issuer (check), "Connection Check Lab CA");
   issuer_words = g_strdup_printf ("“%s”", cc_check_get_tls_issuer (check));
   assert_contains (cc_check_get_detail (check), issuer_words);
-  g_assert_cmpint (cc_check_get_duration_ms (check), <, 2000);
+  /* Ended by the certificate, not by the 3 s deadline. */
+  g_assert_cmpint (cc_check_get_duration_ms (check), <, 3000);
 }
 
 static void
@@ -631,14 +651,21 @@ test_burst (void)
       g_assert_cmpstr (cc_check_get_kind (check), ==, "media-burst");
       burst_counts (check, &answered, &sent);
       g_assert_cmpuint (sent, ==, 50);
+      /* Loopback, nothing injected: an answer is lost only if it comes 1 s
+       * (the straggler wait) after the last send, a stall of the process for
+       * that long; the mean round trip (well below 1 ms) would need stalls
+       * of that size too to reach 1 s. */
       g_assert_cmpuint (answered, ==, 50);
       g_assert_cmpfloat (cc_check_get_loss_pct (check), ==, 0);
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), >=, 0);
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), <, 1000);
       g_assert_cmpfloat (cc_check_get_jitter_ms (check), >=, 0);
-      /* 50 × 5 ms, and no wait for stragglers once all are answered. */
+      /* 50 × 5 ms: the last send is planned at 245 ms (the sends follow a
+       * grid from the start, lateness does not add up), so never earlier.
+       * And no wait for stragglers once all are answered: that wait would
+       * end 1 s after the last send, at 1245 ms at the earliest. */
       g_assert_cmpint (cc_check_get_duration_ms (check), >=, 245);
-      g_assert_cmpint (cc_check_get_duration_ms (check), <, 1500);
+      g_assert_cmpint (cc_check_get_duration_ms (check), <, 245 + 1000);
     }
 }
 
@@ -653,13 +680,22 @@ test_burst_short_timeout (void)
   cc_stun_check_set_burst (CC_STUN_CHECK (check), 100, 20);
   run (check, 1000);
 
+  /* The sends follow a grid, 20 ms apart up to about 0.47 s: about 24 of
+   * them however late the timers are. */
   assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
   burst_counts (check, &answered, &sent);
   g_assert_cmpuint (sent, >=, 10);
   g_assert_cmpuint (sent, <, 100);
   g_assert_cmpuint (answered, ==, sent);
   g_assert_cmpfloat (cc_check_get_loss_pct (check), ==, 0);
-  g_assert_cmpint (cc_check_get_duration_ms (check), <, 1000);
+  /* It ends itself 50 ms before the 1 s deadline (BURST_DEADLINE_MARGIN_MS);
+   * the base class's deadline would give the same numbers, so only the time
+   * tells. A timer 50 ms late does not happen here natively; under valgrind it
+   * does, and there only the deadline's slack is asserted. */
+  if (slowdown == 1)
+    g_assert_cmpint (cc_check_get_duration_ms (check), <, 1000);
+  else
+    g_assert_cmpint (cc_check_get_duration_ms (check), <=, 1000 + DEADLINE_SLACK_MS * slowdown);
 }
 
 static void
@@ -673,7 +709,8 @@ test_burst_failures (void)
   run (silent, 2000);
   assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   assert_contains (cc_check_get_detail (silent), "None of 10 packets");
-  /* It ends itself after the straggler wait, before the deadline. */
+  /* It ends itself after the straggler wait, at about 1.05 s, before the 2 s
+   * deadline. */
   g_assert_cmpint (cc_check_get_duration_ms (silent), <, 2000);
 
   cc_stun_check_set_burst (CC_STUN_CHECK (closed), 10, 5);
@@ -743,7 +780,7 @@ test_scripted_release (void)
   };
   g_autoptr(Scripted) server = scripted_new (script, G_N_ELEMENTS (script));
   g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_ALLOCATE, TRUE);
-  gint64 limit = g_get_monotonic_time () + FINALIZE_LIMIT_US;
+  gint64 limit = g_get_monotonic_time () + FINALIZE_LIMIT_US * slowdown;
 
   assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_stun_check_get_relayed_address (CC_STUN_CHECK (check)), ==, "203.0.113.9:50000");
@@ -866,7 +903,8 @@ test_cancel (void)
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       assert_result (checks[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
-      g_assert_cmpint (cc_check_get_duration_ms (checks[i]), <, 2000);
+      /* Cancelled at 0.2 s: ended by the cancel, not by the 10 s timeout. */
+      g_assert_cmpint (cc_check_get_duration_ms (checks[i]), <, 10000 / 2);
       finalize_check (checks[i]);
     }
 }
@@ -878,6 +916,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  slowdown = RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
   g_test_init (&argc, &argv, NULL);
 
   lab = cc_lab_new (&error);
