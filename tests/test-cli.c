@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -352,6 +353,9 @@ test_ok (void)
       if (g_str_equal (json_object_get_string_member (check, "kind"), "media-burst"))
         {
           saw_burst = TRUE;
+          /* Loopback, nothing injected: an answer is lost only if it comes
+           * 1 s (the straggler wait) after the last send, a stall of the
+           * process for that long. */
           g_assert_cmpfloat (json_object_get_double_member (check, "loss_pct"), ==, 0);
           g_assert_cmpfloat (json_object_get_double_member (check, "rtt_ms"), >=, 0);
           g_assert_true (json_object_has_member (check, "jitter_ms"));
@@ -364,6 +368,37 @@ test_ok (void)
 
   /* Progress lines went to stderr as checks finished. */
   assert_contains (r.err, "[PASS] signaling: websocket");
+}
+
+/* A test call's bitrate is what arrived of its stream: per 20 ms tick one
+ * audio packet (160 bytes) then two video packets (1100 bytes), bitrate =
+ * bytes × 8 / 3000 ms. With A of N packets arrived ("A of N packets arrived"
+ * in the detail), the bytes lie between A packets with as many audio ones as
+ * were sent and A with as many video ones. Deterministic: no timing in it. */
+static void
+assert_call_bitrate (JsonObject *check)
+{
+  const char *detail = json_object_get_string_member (check, "detail");
+  double kbps = json_object_get_double_member (check, "bitrate_kbps");
+  const char *at = strstr (detail, " packets arrived");
+  const char *start = at;
+  guint arrived, sent, audio, video;
+  double least, most;
+
+  g_assert_nonnull (at);
+  while (start > detail && start[-1] != ':')
+    start--;
+  g_assert_cmpint (sscanf (start, " %u of %u packets arrived", &arrived, &sent), ==, 2);
+  g_assert_cmpuint (arrived, >, 0);
+  g_assert_cmpuint (arrived, <=, sent);
+
+  audio = MIN (arrived, (sent + 2) / 3);
+  video = MIN (arrived, sent - (sent + 2) / 3);
+  least = (160.0 * audio + 1100.0 * (arrived - audio)) * 8 / 3000;
+  most = (1100.0 * video + 160.0 * (arrived - video)) * 8 / 3000;
+  if (kbps < least - 0.5 || kbps > most + 0.5)
+    g_error ("bitrate %.1f kbit/s for %u of %u packets, expected %.1f..%.1f: %s",
+             kbps, arrived, sent, least, most, detail);
 }
 
 static void
@@ -421,17 +456,30 @@ test_ok_with_credentials (void)
           }
         g_assert_nonnull (check);
         g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "pass");
+        /* Loopback, nothing injected: over TCP and TLS nothing can be lost;
+         * over UDP a packet is lost only if it arrives after the 500 ms drain
+         * or finds a socket buffer full (about 200 kB, 0.2 s of the stream):
+         * the app or coturn stalled for that long. < 5 % leaves room for a
+         * short one under AddressSanitizer. */
         g_assert_cmpfloat (json_object_get_double_member (check, "loss_pct"), <, 5);
         g_assert_cmpfloat (json_object_get_double_member (check, "rtt_ms"), >=, 0);
         g_assert_cmpfloat (json_object_get_double_member (check, "jitter_ms"), >=, 0);
-        /* The stream is about 0.94 Mbit/s; loopback carries all of it. */
-        g_assert_cmpfloat (json_object_get_double_member (check, "bitrate_kbps"), >, 800);
+        /* The bitrate is what arrived: 1 audio (160 bytes) and 2 video packets
+         * (1100 bytes) per 20 ms tick, A of N packets over the 3 s stream. How
+         * many ticks fit in the 3 s (all 150 give 0.94 Mbit/s) depends on how
+         * late the timer is on a loaded machine: a goal for tools/bench, not
+         * asserted here. */
+        assert_call_bitrate (check);
       }
 
     call = json_object_get_object_member (report, "call");
     g_assert_nonnull (call);
     g_assert_cmpstr (json_object_get_string_member (call, "transport"), ==, "udp");
-    g_assert_cmpstr (json_object_get_string_member (call, "quality"), ==, "good");
+    /* "good" needs jitter <= 5 ms, which three calls at once on a loaded
+     * 2-core machine can honestly exceed; "poor" would need 30 ms of jitter or
+     * 400 ms round trip on loopback, stalls of a good part of the 3 s. */
+    g_assert_true (g_str_equal (json_object_get_string_member (call, "quality"), "good") ||
+                   g_str_equal (json_object_get_string_member (call, "quality"), "fair"));
     /* The verdict's summary (what the window shows) names the transport. */
     assert_contains (json_object_get_string_member (report, "summary"),
                      "a call would go through the relay over UDP");
@@ -564,7 +612,8 @@ test_closed (void)
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "refused"));
   g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "refused"));
   g_assert_false (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
-  /* Refusals are answered at once: the run must not wait for the timeout. */
+  /* Refusals are answered at once: the run must not wait for the 3 s
+   * timeout (typically 0.1 s; how fast is tools/bench's to measure). */
   duration = json_object_get_int_member (report, "duration_ms");
   g_assert_cmpint (duration, <, 3000);
   assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
@@ -1010,7 +1059,9 @@ test_runner_cancel (void)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 5000);
+  /* Ended by the cancel, not by the 10 s timeout: half of it (a cancel
+   * takes milliseconds). */
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 10000 / 2);
 
   for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
     {
