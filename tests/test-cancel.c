@@ -44,7 +44,10 @@
 #define CHECK_TIMEOUT_MS    (1000 * slow)
 /* How long the WebSocket checks hold their connection open. */
 #define HOLD_SECONDS        1
-/* A stopped run ends within this, or the test fails as a hang. */
+/* A stopped run ends within this, or the test fails as a hang: half of what
+ * the run would take unstopped (its longest check, a test call: the 1 s
+ * timeout, the 3 s stream and 2 s of set-up, 6 s); a stop takes milliseconds.
+ * How fast is tools/bench's and tools/bench-ui's concern, not this test's. */
 #define STOP_LIMIT_MS       (3000 * slow)
 /* A whole run (the warm-up) ends within this. */
 #define RUN_LIMIT_MS        (20000 * slow)
