@@ -23,4 +23,5 @@
 #include "cc-tcp-check.h"
 #include "cc-tls-check.h"
 #include "cc-tls-database.h"
+#include "cc-tls-roots.h"
 #include "cc-websocket-check.h"

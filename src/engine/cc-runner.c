@@ -22,6 +22,7 @@
 #include "cc-tcp-check.h"
 #include "cc-tls-check.h"
 #include "cc-tls-database.h"
+#include "cc-tls-roots.h"
 #include "cc-util.h"
 #include "cc-websocket-check.h"
 
@@ -672,6 +673,8 @@ cc_runner_run_async (CcRunner            *self,
       return;
     }
 
+  /* Trust stores are parsed here, before any check's clock starts. */
+  cc_tls_warm_up ();
   if (self->tls_database == NULL)
     {
       self->tls_database = cc_tls_database_new (cc_profile_get_ca_file (self->profile), &error);

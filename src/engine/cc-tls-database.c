@@ -2,9 +2,23 @@
  * the system's store, so a profile can add a private CA without hiding the
  * public ones. Lookups are answered by the system store.
  *
+ * Why every connection gets a CcTlsDatabase, even without an extra CA: with
+ * glib-networking 2.74, a connection whose database is GnuTLS's own (the
+ * backend's default one, or any GTlsFileDatabase) builds private GnuTLS
+ * credentials by parsing that database's whole store again — the ~140 system
+ * roots, about 2 MB of heap, per connection, and once more when its database
+ * is set after construction (as libsoup does). A database of another type gets
+ * empty credentials and is asked through g_tls_database_verify_chain() instead
+ * (which still checks the name, the purpose and the chain, though not stapled
+ * OCSP answers). So the system store is parsed once per process, wrapped, and
+ * the wrapper is made the backend's default, which libsoup's and GIO's
+ * connections pick up too.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "cc-tls-database.h"
 
@@ -33,6 +47,10 @@ cc_tls_database_verify_chain (GTlsDatabase             *database,
   GTlsCertificateFlags result;
   g_autoptr(GError) local_error = NULL;
 
+  if (self->extra == NULL)
+    return g_tls_database_verify_chain (self->system, chain, purpose, identity, interaction,
+                                        flags, cancellable, error);
+
   result = g_tls_database_verify_chain (self->extra, chain, purpose, identity, interaction,
                                         flags, cancellable, &local_error);
   if (local_error == NULL && (result & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
@@ -51,10 +69,11 @@ cc_tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
                                            GError                  **error)
 {
   CcTlsDatabase *self = CC_TLS_DATABASE (database);
-  GTlsCertificate *issuer;
+  GTlsCertificate *issuer = NULL;
 
-  issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
-                                                     flags, cancellable, NULL);
+  if (self->extra != NULL)
+    issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
+                                                       flags, cancellable, NULL);
   if (issuer != NULL)
     return issuer;
 
@@ -131,19 +150,62 @@ cc_tls_database_init (CcTlsDatabase *self)
 {
 }
 
+/* The process's one parsed copy of the system store, wrapped (see the top). */
+static CcTlsDatabase *system_database;
+static guint system_loads;
+
+GTlsDatabase *
+cc_tls_database_get_system (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      GTlsBackend *backend = g_tls_backend_get_default ();
+      GTlsDatabase *system = g_tls_backend_get_default_database (backend);
+
+      /* Someone made a CcTlsDatabase the default already: nothing to parse. */
+      if (CC_IS_TLS_DATABASE (system))
+        system_database = CC_TLS_DATABASE (system);
+      else if (system != NULL)
+        {
+          system_loads++;
+          system_database = g_object_new (CC_TYPE_TLS_DATABASE, NULL);
+          system_database->system = system;
+          g_tls_backend_set_default_database (backend, G_TLS_DATABASE (system_database));
+        }
+
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return system_database != NULL ? g_object_ref (G_TLS_DATABASE (system_database)) : NULL;
+}
+
+guint
+cc_tls_database_get_system_loads (void)
+{
+  return system_loads;
+}
+
 GTlsDatabase *
 cc_tls_database_new (const char  *extra_ca_file,
                      GError     **error)
 {
   g_autoptr(CcTlsDatabase) self = NULL;
-  GTlsDatabase *system;
+  g_autoptr(GTlsDatabase) system = cc_tls_database_get_system ();
 
-  system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  if (system == NULL)
+    {
+      g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                           _("This device has no store of trusted certificates."));
+      return NULL;
+    }
   if (extra_ca_file == NULL)
-    return system;
+    return g_steal_pointer (&system);
 
   self = g_object_new (CC_TYPE_TLS_DATABASE, NULL);
-  self->system = system;
+  /* The store itself, not its wrapper: one level of delegation. */
+  self->system = g_object_ref (CC_TLS_DATABASE (system)->system);
   self->extra = g_tls_file_database_new (extra_ca_file, error);
   if (self->extra == NULL)
     return NULL;

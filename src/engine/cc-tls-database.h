@@ -12,12 +12,20 @@ G_BEGIN_DECLS
 #define CC_TYPE_TLS_DATABASE (cc_tls_database_get_type ())
 G_DECLARE_FINAL_TYPE (CcTlsDatabase, cc_tls_database, CC, TLS_DATABASE, GTlsDatabase)
 
-/* With @extra_ca_file NULL, returns the system's default database. */
-GTlsDatabase *cc_tls_database_new (const char  *extra_ca_file,
-                                   GError     **error);
+/* The system's trust store, parsed once per process and wrapped; the wrapper
+ * becomes the TLS backend's default database (see cc-tls-database.c for why).
+ * Thread-safe; NULL when the TLS backend has no store. */
+GTlsDatabase *cc_tls_database_get_system       (void);
+
+/* How many times this process parsed the system's store: at most 1. */
+guint         cc_tls_database_get_system_loads (void);
+
+/* With @extra_ca_file NULL, returns cc_tls_database_get_system (). */
+GTlsDatabase *cc_tls_database_new              (const char  *extra_ca_file,
+                                                GError     **error);
 
 /* Whether @certificate is one of the extra CA file's certificates. */
-gboolean      cc_tls_database_is_extra_root (CcTlsDatabase   *self,
-                                             GTlsCertificate *certificate);
+gboolean      cc_tls_database_is_extra_root    (CcTlsDatabase   *self,
+                                                GTlsCertificate *certificate);
 
 G_END_DECLS

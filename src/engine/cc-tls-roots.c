@@ -115,6 +115,27 @@ public_roots (void)
   return roots;
 }
 
+void
+cc_tls_warm_up (void)
+{
+  g_autoptr(GTlsDatabase) system = cc_tls_database_get_system ();
+
+  public_roots ();
+}
+
+static gpointer
+warm_up_thread (gpointer user_data)
+{
+  cc_tls_warm_up ();
+  return NULL;
+}
+
+void
+cc_tls_warm_up_in_background (void)
+{
+  g_thread_unref (g_thread_new ("cc-tls-warm-up", warm_up_thread, NULL));
+}
+
 static GBytes *
 der_of (GTlsCertificate *certificate)
 {

@@ -34,4 +34,12 @@ CcTlsRoot   cc_tls_classify_chain (GTlsDatabase     *database,
                                    GTlsCertificate  *peer,
                                    char            **root_name);
 
+/* Parses the system's trust store and reads the public roots now, once per
+ * process, so that no check pays for it while its clock runs. */
+void        cc_tls_warm_up                (void);
+
+/* The same on a thread of its own, for a window that must not stall; a run
+ * that starts meanwhile waits for it to finish. */
+void        cc_tls_warm_up_in_background  (void);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-application.h"
+#include "cc-engine.h"
 #include "cc-gui-resources.h"
 #include "cc-preferences-window.h"
 #include "cc-window.h"
@@ -53,6 +54,10 @@ cc_application_startup (GApplication *app)
     g_error ("The GSettings schema %s is not installed; run the app with tools/run, "
              "or install it (meson install).", APP_ID);
   self->settings = g_settings_new (APP_ID);
+
+  /* Parsing the trust stores takes tens of milliseconds: done while the
+   * window opens, so neither it nor the first run's checks wait for it. */
+  cc_tls_warm_up_in_background ();
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.run", run_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.stop", stop_accels);
