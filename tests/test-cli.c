@@ -618,6 +618,10 @@ test_closed (void)
   g_assert_cmpint (duration, <, 3000);
   assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
                    "refused");
+  /* A refusal is an answer: the device is online. Nothing reached a TLS
+   * server, so inspection cannot be judged. */
+  g_assert_cmpstr (status_of (report, "internet"), ==, "pass");
+  g_assert_cmpstr (status_of (report, "https-inspection"), ==, "skip");
 }
 
 static void
@@ -660,6 +664,59 @@ test_sinkhole (void)
   g_assert_cmpstr (status_of (report, "domains"), ==, "warn");
   g_assert_true (has_check_error (find_requirement (report, "domains"), "dns-sinkhole"));
   assert_contains (hint_of (report, "domains"), "*.analytics.lab.test");
+}
+
+/* Nothing gets out (every name is under .invalid): the device looks offline
+ * whatever GNetworkMonitor claims (it says "full" where no network manager
+ * runs), the hints speak to the person, and HTTPS inspection, which nothing
+ * reached, is not judged. */
+static void
+test_offline (void)
+{
+  g_autofree char *profile = lab_file ("offline.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  g_auto(RunResult) text = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", "2", NULL };
+  const char *text_args[] = { "--cli", "--profile", profile, "--timeout", "2", NULL };
+  JsonObject *report;
+  JsonObject *network;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  assert_verdict (&r, report, "blocked");
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (json_object_get_string_member (report, "summary"), "looks offline");
+  g_assert_null (strstr (json_object_get_string_member (report, "summary"), "IT"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "network"),
+                                                  "connectivity"), ==, "none");
+
+  g_assert_cmpstr (status_of (report, "internet"), ==, "fail");
+  network = find_check (report, "internet", "network");
+  g_assert_cmpstr (json_object_get_string_member (network, "status"), ==, "fail");
+  g_assert_cmpstr (json_object_get_string_member (network, "error"), ==, "unreachable");
+  assert_contains (json_object_get_string_member (find_requirement (report, "internet"), "summary"),
+                   "looks offline");
+  assert_contains (hint_of (report, "internet"), "Wi-Fi");
+  g_assert_null (strstr (hint_of (report, "internet"), "IT"));
+  for (const char * const *id = (const char * const[]) { "signaling", "turn-udp", "turn-tcp", "media-udp",
+                                                         "domains", NULL }; *id; id++)
+    {
+      g_assert_cmpstr (status_of (report, *id), ==, "fail");
+      g_assert_null (strstr (hint_of (report, *id), "ask IT"));
+    }
+
+  g_assert_cmpstr (status_of (report, "https-inspection"), ==, "skip");
+  assert_contains (hint_of (report, "https-inspection"), "cannot be told");
+
+  run_app (&text, text_args);
+  g_assert_cmpint (text.status, ==, 2);
+  assert_contains (text.out, "Connectivity: none.");
+  assert_contains (text.out, "[FAIL] Internet connection (internet)");
+  assert_contains (text.out, "This device looks offline");
+  assert_contains (text.out, "[SKIP] HTTPS inspection (https-inspection)");
 }
 
 static void
@@ -1230,6 +1287,7 @@ main (int   argc,
   g_test_add_func ("/cli/closed", test_closed);
   g_test_add_func ("/cli/silent", test_silent);
   g_test_add_func ("/cli/sinkhole", test_sinkhole);
+  g_test_add_func ("/cli/offline", test_offline);
   g_test_add_func ("/cli/text-report", test_text_report);
   g_test_add_func ("/cli/no-display", test_no_display);
   g_test_add_func ("/cli/proxy", test_proxy);

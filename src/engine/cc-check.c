@@ -529,6 +529,26 @@ cc_check_set_metrics (CcCheck *self,
   priv->loss_pct = loss_pct;
 }
 
+void
+cc_check_revise (CcCheck    *self,
+                 CcStatus    status,
+                 CcError     code,
+                 const char *detail)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  g_return_if_fail (priv->task == NULL);
+
+  priv->status = status;
+  priv->error = code;
+  g_free (priv->detail);
+  priv->detail = g_strdup (detail);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAIL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
 gboolean
 cc_check_is_done (CcCheck *self)
 {

@@ -97,6 +97,12 @@ double        cc_check_get_rtt_ms       (CcCheck *self);
 double        cc_check_get_jitter_ms    (CcCheck *self);
 double        cc_check_get_loss_pct     (CcCheck *self);
 gboolean      cc_check_is_done          (CcCheck *self);
+/* Changes the outcome of a check that has ended, for a judgement that only the
+ * whole run's evidence allows (cc_diagnosis_note_offline ()). */
+void          cc_check_revise           (CcCheck    *self,
+                                         CcStatus    status,
+                                         CcError     code,
+                                         const char *detail);
 
 /* For subclasses. */
 void          cc_check_set_kind         (CcCheck    *self,

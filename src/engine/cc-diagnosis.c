@@ -7,7 +7,12 @@
  *  - the verdict is `blocked` when signaling fails or no media path at all works
  *    (TURN over UDP, TURN over TCP/TLS and UDP high ports all fail), `degraded`
  *    when media cannot use UDP, signaling only partly works, or domains fail, and
- *    `ready` otherwise.
+ *    `ready` otherwise;
+ *  - a device from which nothing got out (no name resolved, no server answered)
+ *    looks offline, whatever the system's network monitor says: `internet`
+ *    fails and speaks to the person, not to IT;
+ *  - `https-inspection` is skipped, not failed, when no check reached the
+ *    server: what was never seen cannot be judged.
  * Hints name what IT must allow, built from the profile's hosts, ports and
  * domains, never written per host.
  *
@@ -18,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-diagnosis.h"
+#include "cc-network-check.h"
 
 /* Media quality thresholds (good / fair / poor boundaries). Round-trip time after
  * ITU-T G.114 (one-way delay up to 150 ms is good for conversation, 400 ms the
@@ -649,6 +655,27 @@ saw_inspection (CcRequirement *req)
   return FALSE;
 }
 
+/* Whether @req is `internet` and its network check says the device is offline:
+ * the system reports no network and no route, or the run's evidence said so. */
+static gboolean
+looks_offline (CcRequirement *req)
+{
+  GListModel *checks = cc_requirement_get_checks (req);
+
+  if (!g_str_equal (cc_requirement_get_id (req), "internet"))
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+
+      if (CC_IS_NETWORK_CHECK (check))
+        return cc_check_get_status (check) == CC_STATUS_FAIL &&
+               cc_check_get_error (check) == CC_ERROR_UNREACHABLE;
+    }
+  return FALSE;
+}
+
 static const char *
 impact (CcRequirement *req,
         CcStatus       status)
@@ -755,6 +782,23 @@ cc_diagnosis_update (CcRequirement *req,
   g_return_if_fail (CC_IS_PROFILE (profile));
 
   status = compute_status (req, &primary);
+
+  if (status == CC_STATUS_FAIL && looks_offline (req))
+    {
+      cc_requirement_set_result (req, status, _("This device looks offline"),
+                                 _("Nothing got out: no name resolved and no server answered. Check that Wi-Fi is on and connected, or that the network cable is plugged in, and that web pages open; then run the test again."));
+      return;
+    }
+
+  /* Checks that never reached the server cannot tell whether something
+   * inspects HTTPS: a row that cannot be judged is not a failure. */
+  if ((status == CC_STATUS_FAIL || status == CC_STATUS_WARN) &&
+      g_str_equal (cc_requirement_get_id (req), "https-inspection") && !saw_inspection (req))
+    {
+      cc_requirement_set_result (req, CC_STATUS_SKIP, _("Cannot be told: the server was not reached"),
+                                 impact (req, status));
+      return;
+    }
 
   /* A connection that failed because its name did not resolve, or resolved to
    * a sinkhole, is explained by the name lookup, not by the connection. */
@@ -877,6 +921,7 @@ cc_diagnosis_verdict (GListModel  *requirements,
   };
   CcStatus signaling, turn_udp, turn_tcp, media_udp, domains;
   CcRequirement *reason = NULL;
+  CcRequirement *internet = NULL;
   CcVerdict verdict;
   const char *title;
 
@@ -926,6 +971,13 @@ cc_diagnosis_verdict (GListModel  *requirements,
     }
   else
     verdict = CC_VERDICT_READY;
+
+  if (summary != NULL && verdict == CC_VERDICT_BLOCKED &&
+      status_of (requirements, "internet", &internet) == CC_STATUS_FAIL && looks_offline (internet))
+    {
+      *summary = g_strdup (_("This device looks offline, so calls cannot work from here. Check its connection (Wi-Fi or cable), then run the test again."));
+      return verdict;
+    }
 
   if (summary != NULL)
     {
@@ -978,4 +1030,78 @@ cc_diagnosis_note_proxy (GListModel *requirements,
                               cc_requirement_get_hint (req) ? cc_requirement_get_hint (req) : "", proxy);
       cc_requirement_set_result (req, status, summary, g_strchug (hint));
     }
+}
+
+gboolean
+cc_diagnosis_note_offline (GListModel *requirements,
+                           CcProfile  *profile)
+{
+  CcRequirement *internet = NULL;
+  CcCheck *network = NULL;
+  GListModel *checks;
+  guint n = g_list_model_get_n_items (requirements);
+  guint judged = 0;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (requirements), FALSE);
+  g_return_val_if_fail (CC_IS_PROFILE (profile), FALSE);
+
+  status_of (requirements, "internet", &internet);
+  if (internet == NULL)
+    return FALSE;
+  checks = cc_requirement_get_checks (internet);
+  for (guint i = 0; i < g_list_model_get_n_items (checks) && network == NULL; i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+
+      if (CC_IS_NETWORK_CHECK (check))
+        network = check;
+    }
+  if (network == NULL)
+    return FALSE;
+
+  /* Anything that passed, resolved to something (a sinkhole is an answer) or
+   * met a server (refused, untrusted, cut) got out. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+
+      checks = cc_requirement_get_checks (req);
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+          CcStatus status = cc_check_get_status (check);
+          CcError code = cc_check_get_error (check);
+
+          if (check == network || status == CC_STATUS_SKIP)
+            continue;
+          if (status != CC_STATUS_FAIL ||
+              (code != CC_ERROR_DNS_FAILURE && code != CC_ERROR_UNREACHABLE))
+            return FALSE;
+          judged++;
+        }
+    }
+  if (judged == 0)
+    return FALSE;
+
+  if (cc_check_get_status (network) != CC_STATUS_FAIL)
+    cc_network_check_note_offline (CC_NETWORK_CHECK (network));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      CcStatus status;
+
+      cc_diagnosis_update (req, profile);
+      status = cc_requirement_get_status (req);
+      if (req != internet && is_bad (status))
+        {
+          g_autofree char *summary = g_strdup (cc_requirement_get_summary (req));
+          /* What the failure would mean for calls is not known: nothing was
+           * tested. */
+          cc_requirement_set_result (req, status, summary,
+                                     _("Not tested: this device looks offline. Check its connection first, then run the test again."));
+        }
+    }
+
+  return TRUE;
 }

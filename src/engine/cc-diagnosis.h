@@ -48,4 +48,11 @@ CcVerdict   cc_diagnosis_verdict          (GListModel    *requirements,
 void        cc_diagnosis_note_proxy       (GListModel    *requirements,
                                            const char    *proxy);
 
+/* After a whole run: when no check got anything out (no name resolved, no
+ * server answered), the device looks offline whatever the system claims. Fails
+ * the network check, says so in `internet`, and keeps the other hints from
+ * sending the person to IT. Returns whether it did. */
+gboolean    cc_diagnosis_note_offline     (GListModel    *requirements,
+                                           CcProfile     *profile);
+
 G_END_DECLS

@@ -191,6 +191,23 @@ cc_network_check_init (CcNetworkCheck *self)
   self->proxy = g_strdup ("none");
 }
 
+void
+cc_network_check_note_offline (CcNetworkCheck *self)
+{
+  CcCheck *check = CC_CHECK (self);
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (CC_IS_NETWORK_CHECK (self));
+
+  /* The system's word stays in the detail; the verdict follows the evidence.
+   * GNetworkMonitor says "full" wherever no network manager runs. */
+  detail = g_strdup_printf ("%s %s", cc_check_get_detail (check) ? cc_check_get_detail (check) : "",
+                            _("Yet nothing got out: no name resolved and no server answered, so this device looks offline."));
+  g_free (self->connectivity);
+  self->connectivity = g_strdup ("none");
+  cc_check_revise (check, CC_STATUS_FAIL, CC_ERROR_UNREACHABLE, g_strchug (detail));
+}
+
 CcCheck *
 cc_network_check_new (const char *probe_url)
 {

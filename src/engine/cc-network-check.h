@@ -20,4 +20,8 @@ const char *cc_network_check_get_connectivity (CcNetworkCheck *self);
 /* "none" or the proxy URI a connection would use (without credentials). */
 const char *cc_network_check_get_proxy        (CcNetworkCheck *self);
 
+/* After the run: every other check says nothing got out, whatever the system
+ * claimed. Fails the check (`unreachable`) and reports connectivity "none". */
+void        cc_network_check_note_offline     (CcNetworkCheck *self);
+
 G_END_DECLS

@@ -411,6 +411,8 @@ cc_runner_complete (CcRunner *self)
   g_autofree char *summary = NULL;
 
   self->duration_ms = (g_get_monotonic_time () - self->started_us) / 1000;
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    cc_diagnosis_note_offline (G_LIST_MODEL (self->requirements), self->profile);
   cc_set_str (&self->proxy, cc_network_check_get_proxy (self->network_check));
   cc_set_str (&self->connectivity, cc_network_check_get_connectivity (self->network_check));
   if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
