@@ -108,7 +108,7 @@ bench_window (guint runs)
 
   app = cc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  cc_application_set_overrides (app, profile, NULL, 5);
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .timeout_seconds = 5 });
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
