@@ -979,20 +979,26 @@ cc_diagnosis_verdict (GListModel  *requirements,
       return verdict;
     }
 
+  /* The verdict itself is said by every front end (the window's banner
+   * title, the report's "Verdict:" line, the JSON's "verdict"): the summary
+   * goes on from there, with what it means and what to do. */
   if (summary != NULL)
     {
+      const char *why = NULL;
+
       switch (verdict)
         {
         case CC_VERDICT_READY:
-          *summary = g_strdup_printf (_("Your network is ready for %s calls."), title);
+          *summary = g_strdup_printf (_("Every connection a %s call needs works from this network."), title);
           break;
         case CC_VERDICT_DEGRADED:
-          *summary = g_strdup_printf (_("Calls will work, but with reduced quality or missing features. %s Forward the hints below to your IT department."),
-                                      reason ? cc_requirement_get_hint (reason) ? impact (reason, cc_requirement_get_status (reason)) : "" : "");
-          break;
         case CC_VERDICT_BLOCKED:
-          *summary = g_strdup_printf (_("Calls will not work on this network. %s Forward the hints below to your IT department."),
-                                      reason ? impact (reason, CC_STATUS_FAIL) : "");
+          if (reason != NULL && (verdict == CC_VERDICT_BLOCKED || cc_requirement_get_hint (reason) != NULL))
+            why = impact (reason, verdict == CC_VERDICT_BLOCKED ? CC_STATUS_FAIL : cc_requirement_get_status (reason));
+          if (why != NULL && why[0] != '\0')
+            *summary = g_strdup_printf (_("%s Forward the hints below to your IT department."), why);
+          else
+            *summary = g_strdup (_("Forward the hints below to your IT department."));
           break;
         case CC_VERDICT_UNKNOWN:
         default:
