@@ -45,6 +45,7 @@ typedef struct
   guint           http_status;
   guint           tls_errors;
   gboolean        resolving;
+  gboolean        lookup_timed_out;
   CcStatus        status;
   CcError         error;
   gint64          duration_ms;
@@ -171,9 +172,12 @@ cc_check_expire (CcCheck *self)
   g_object_ref (self);
   if (priv->resolving)
     {
-      g_autofree char *detail = g_strdup_printf (_("The resolver did not answer for %s within %.1f s: name lookups are slow or blocked."),
+      /* No answer at all by the deadline, after retransmissions: that is a slow
+       * or lossy path to the resolver, not a filter, which answers. */
+      g_autofree char *detail = g_strdup_printf (_("The resolver did not answer for %s within %.1f s: name lookups are slow or lossy."),
                                                  priv->target ? priv->target : "?",
                                                  priv->timeout_ms / 1000.0);
+      priv->lookup_timed_out = TRUE;
       cc_check_settle (self, CC_STATUS_FAIL, CC_ERROR_DNS_FAILURE, detail);
     }
   else
@@ -357,6 +361,7 @@ cc_check_run_async (CcCheck             *self,
   priv->task = g_object_ref (task);
   priv->status = CC_STATUS_RUNNING;
   priv->error = CC_ERROR_NONE;
+  priv->lookup_timed_out = FALSE;
   priv->started_us = g_get_monotonic_time ();
   g_debug ("%s %s (%s): started, time limit %u ms", priv->kind, priv->target,
            priv->transport ? priv->transport : "-", priv->timeout_ms);
@@ -687,6 +692,16 @@ cc_check_set_resolving (CcCheck  *self,
   g_return_if_fail (CC_IS_CHECK (self));
 
   priv->resolving = !!resolving;
+}
+
+gboolean
+cc_check_get_lookup_timed_out (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), FALSE);
+
+  return priv->lookup_timed_out;
 }
 
 void

@@ -153,6 +153,9 @@ void          cc_check_skip             (CcCheck    *self,
  * then ends as `dns-failure`, not as a silently dropped connection. */
 void          cc_check_set_resolving    (CcCheck    *self,
                                          gboolean    resolving);
+/* Whether the check ended because a name lookup got no answer by its deadline:
+ * slow or lossy DNS, which the diagnosis must not call a filter. */
+gboolean      cc_check_get_lookup_timed_out (CcCheck *self);
 /* Ends the check as its deadline would (dns-failure while resolving, else the
  * class's timed_out), for a subclass with an earlier deadline of its own. */
 void          cc_check_expire           (CcCheck    *self);

@@ -293,6 +293,8 @@ describe_failure (CcCheck *check)
     case CC_ERROR_UNREACHABLE:
       return g_strdup_printf (_("%s is unreachable"), host);
     case CC_ERROR_DNS_FAILURE:
+      if (cc_check_get_lookup_timed_out (check))
+        return g_strdup_printf (_("the name lookup for %s got no answer in time"), host);
       return g_strdup_printf (_("the name %s does not resolve"), host);
     case CC_ERROR_DNS_SINKHOLE:
       return g_strdup_printf (_("the name %s resolves to a blocking address (%s)"),
@@ -356,6 +358,8 @@ explain_cause (CcCheck *check)
     case CC_ERROR_UNREACHABLE:
       return g_strdup (_("The network reports that it has no route to these servers."));
     case CC_ERROR_DNS_FAILURE:
+      if (cc_check_get_lookup_timed_out (check))
+        return g_strdup (_("Name lookups (DNS) on this network are slow or lose packets: the name server did not answer in time, even when asked again."));
       return g_strdup (_("This device cannot look up the servers’ names (DNS)."));
     case CC_ERROR_DNS_SINKHOLE:
       return g_strdup_printf (_("A filter answers the name lookup with a blocking address (%s) instead of the real server."),
@@ -847,7 +851,16 @@ cc_diagnosis_update (CcRequirement *req,
                                    ? _("Blocked: %s")
                                    /* TRANSLATORS: "Problem: the WebSocket to host is refused" */
                                    : _("Problem: %s"), what);
-        if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") && primary != NULL)
+        if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") &&
+            primary != NULL && cc_check_get_lookup_timed_out (primary))
+          {
+            /* No answer is not a filter: a filter answers (NXDOMAIN, REFUSED,
+             * a sinkhole address). */
+            hint = g_strjoin (" ", _("Some name lookups got no answer in time while others worked: name lookups on this network are slow or lose packets."),
+                              _("Test again; if it keeps happening, use a cable or a better Wi-Fi signal, or ask IT to look at the name server (DNS)."),
+                              NULL);
+          }
+        else if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") && primary != NULL)
           {
             /* Some names resolve: not an offline device, a filter by name. */
             g_autofree char *host = target_host (primary);

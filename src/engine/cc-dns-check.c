@@ -1,6 +1,8 @@
-/* cc-dns-check.c: asks the system resolver for A and AAAA records at once. The
- * check fails as `dns-failure` when neither answers, and as `dns-sinkhole` when
- * every answer is an address a filter answers with instead of the real server.
+/* cc-dns-check.c: asks the default resolver (during a run, the run's
+ * cc-resolver.c) for the name's addresses, both families in one lookup, so that
+ * a lost AAAA answer does not hold up a good A one. The check fails as
+ * `dns-failure` when there is no address, and as `dns-sinkhole` when every
+ * answer is an address a filter answers with instead of the real server.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,7 +20,6 @@ struct _CcDnsCheck
   CcDnsSinkholeFunc  is_sinkhole;
   gpointer           user_data;
 
-  guint              pending;
   GList             *addresses;  /* GInetAddress, both families */
   GError            *first_error;
 };
@@ -91,15 +92,13 @@ cc_dns_check_lookup_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GList *addresses;
 
-  addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (object), result, &error);
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
   self->addresses = g_list_concat (self->addresses, addresses);
-  /* One family answered: a deadline now judges what we have. */
-  if (self->addresses != NULL)
-    cc_check_set_resolving (CC_CHECK (self), FALSE);
+  cc_check_set_resolving (CC_CHECK (self), FALSE);
   if (error != NULL && self->first_error == NULL)
     self->first_error = g_steal_pointer (&error);
 
-  if (--self->pending > 0 || cc_check_is_done (CC_CHECK (self)))
+  if (cc_check_is_done (CC_CHECK (self)))
     return;
 
   cc_dns_check_conclude (self);
@@ -120,23 +119,9 @@ cc_dns_check_start (CcCheck      *check,
       return;
     }
 
-  self->pending = 2;
   cc_check_set_resolving (check, TRUE);
-  g_resolver_lookup_by_name_with_flags_async (resolver, self->host,
-                                              G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
-                                              cancellable, cc_dns_check_lookup_cb,
-                                              g_object_ref (self));
-  g_resolver_lookup_by_name_with_flags_async (resolver, self->host,
-                                              G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
-                                              cancellable, cc_dns_check_lookup_cb,
-                                              g_object_ref (self));
-}
-
-/* Reached only when one lookup answered and the other did not in time. */
-static void
-cc_dns_check_timed_out (CcCheck *check)
-{
-  cc_dns_check_conclude (CC_DNS_CHECK (check));
+  g_resolver_lookup_by_name_async (resolver, self->host, cancellable,
+                                   cc_dns_check_lookup_cb, g_object_ref (self));
 }
 
 static void
@@ -159,7 +144,6 @@ cc_dns_check_class_init (CcDnsCheckClass *klass)
 
   object_class->finalize = cc_dns_check_finalize;
   check_class->start = cc_dns_check_start;
-  check_class->timed_out = cc_dns_check_timed_out;
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "cc-profile.h"
 #include "cc-report.h"
 #include "cc-requirement.h"
+#include "cc-resolver.h"
 #include "cc-run-options.h"
 #include "cc-runner.h"
 #include "cc-secrets.h"

@@ -16,6 +16,7 @@
 #include "cc-network-check.h"
 #include "cc-note-check.h"
 #include "cc-report.h"
+#include "cc-resolver.h"
 #include "cc-runner.h"
 #include "cc-secrets.h"
 #include "cc-stun-check.h"
@@ -41,6 +42,8 @@ struct _CcRunner
   GProxyResolver *proxy_resolver;
   GTlsDatabase   *tls_database;
   CcNetworkCheck *network_check;
+  CcResolver     *resolver;       /* NULL: the process's (cc_resolver_get_for_runs) */
+  CcResolver     *run_resolver;   /* the one the current run began */
 
   GTask          *task;
   guint           pending;
@@ -410,6 +413,13 @@ cc_runner_complete (CcRunner *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
   g_autofree char *summary = NULL;
 
+  /* Every check has ended, and with it every lookup of the run. */
+  if (self->run_resolver != NULL)
+    {
+      cc_resolver_end_run (self->run_resolver);
+      g_clear_object (&self->run_resolver);
+    }
+
   self->duration_ms = (g_get_monotonic_time () - self->started_us) / 1000;
   if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     cc_diagnosis_note_offline (G_LIST_MODEL (self->requirements), self->profile);
@@ -485,6 +495,7 @@ cc_runner_dispose (GObject *object)
   g_clear_object (&self->proxy_resolver);
   g_clear_object (&self->tls_database);
   g_clear_object (&self->network_check);
+  g_clear_object (&self->resolver);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   g_clear_pointer (&self->started, g_date_time_unref);
 
@@ -652,6 +663,16 @@ cc_runner_set_proxy_resolver (CcRunner       *self,
 }
 
 void
+cc_runner_set_resolver (CcRunner   *self,
+                        CcResolver *resolver)
+{
+  g_return_if_fail (CC_IS_RUNNER (self));
+  g_return_if_fail (!resolver || CC_IS_RESOLVER (resolver));
+
+  g_set_object (&self->resolver, resolver);
+}
+
+void
 cc_runner_run_async (CcRunner            *self,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
@@ -700,6 +721,11 @@ cc_runner_run_async (CcRunner            *self,
       g_autoptr(CcRequirement) req = g_list_model_get_item (G_LIST_MODEL (self->requirements), i);
       cc_requirement_clear_checks (req);
     }
+
+  /* One lookup per name for the whole run, shared by every check that needs
+   * it (README "Name lookups"). */
+  self->run_resolver = g_object_ref (self->resolver ? self->resolver : cc_resolver_get_for_runs ());
+  cc_resolver_begin_run (self->run_resolver);
 
   build_checks (self);
 

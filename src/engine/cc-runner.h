@@ -14,6 +14,7 @@
 #include "cc-diagnosis.h"
 #include "cc-profile.h"
 #include "cc-requirement.h"
+#include "cc-resolver.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,9 @@ void         cc_runner_set_ice_servers    (CcRunner        *self,
                                            GPtrArray       *servers);
 void         cc_runner_set_proxy_resolver (CcRunner        *self,
                                            GProxyResolver  *resolver);
+/* The name resolver of the runs (NULL, the default: cc_resolver_get_for_runs()). */
+void         cc_runner_set_resolver       (CcRunner        *self,
+                                           CcResolver      *resolver);
 
 void         cc_runner_run_async          (CcRunner            *self,
                                            GCancellable        *cancellable,
