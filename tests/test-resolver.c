@@ -565,6 +565,75 @@ test_fallback (void)
   g_rmdir (dir);
 }
 
+/* A whole run through its own resolver: the runner makes it the default for
+ * the run only, the name whose first queries are lost resolves, and its checks
+ * (a domain's lookup, twice over: two domains list it) pass from one query per
+ * try. */
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  cc_runner_run_finish (CC_RUNNER (object), result, NULL);
+  *done = TRUE;
+}
+
+static void
+test_runner (void)
+{
+  static const char profile_text[] =
+    "[profile]\nname=lab-dns\ntitle=Lab\n"
+    "[domain *.lab.test]\nhosts=run.lab.test\nprobe=dns\nrole=media\n"
+    "[domain *.also.lab.test]\nhosts=run.lab.test\nprobe=dns\nrole=supporting\n";
+  g_autoptr(CcResolver) resolver = new_resolver (NULL);
+  g_autoptr(GResolver) before = g_resolver_get_default ();
+  g_autoptr(GResolver) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcProfile) profile = NULL;
+  g_autoptr(CcRunner) runner = NULL;
+  g_autoptr(CcRequirement) domains = NULL;
+  GListModel *checks;
+  gboolean done = FALSE;
+  guint n_dns = 0;
+
+  cc_lab_dns_add (dns, "run.lab.test", "127.0.0.1", NULL, CC_LAB_DNS_DROP_FIRST);
+  profile = cc_profile_new_from_data (profile_text, strlen (profile_text), "lab-dns", NULL, &error);
+  g_assert_no_error (error);
+  runner = cc_runner_new (profile);
+  cc_runner_set_resolver (runner, resolver);
+  cc_runner_set_timeout_ms (runner, 5000);
+  cc_runner_run_async (runner, NULL, run_done_cb, &done);
+  wait_for (&done);
+
+  after = g_resolver_get_default ();
+  g_assert_true (after == before);
+
+  for (guint i = 0; i < g_list_model_get_n_items (cc_runner_get_requirements (runner)) && domains == NULL; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (cc_runner_get_requirements (runner), i);
+
+      if (g_str_equal (cc_requirement_get_id (req), "domains"))
+        domains = g_steal_pointer (&req);
+    }
+  g_assert_nonnull (domains);
+  checks = cc_requirement_get_checks (domains);
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+
+      if (g_strcmp0 (cc_check_get_kind (check), "dns") != 0)
+        continue;
+      n_dns++;
+      g_assert_cmpint (cc_check_get_status (check), ==, CC_STATUS_PASS);
+      g_assert_cmpstr (cc_check_get_address (check), ==, "127.0.0.1");
+      g_assert_cmpint (cc_check_get_duration_ms (check), >=, RETRANSMIT_MS);
+    }
+  g_assert_cmpuint (n_dns, ==, 2);
+  g_assert_cmpuint (cc_lab_dns_get_queries (dns, "run.lab.test", CC_DNS_TYPE_A), ==, 2);
+}
+
 /* ---- the parser on crafted answers ---- */
 
 static gsize
@@ -662,6 +731,7 @@ main (int   argc,
   g_test_add_func ("/resolver/cname", test_cname);
   g_test_add_func ("/resolver/truncated", test_truncated);
   g_test_add_func ("/resolver/fallback", test_fallback);
+  g_test_add_func ("/resolver/runner", test_runner);
 
   status = g_test_run ();
   cc_lab_dns_free (dns);

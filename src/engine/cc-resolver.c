@@ -355,7 +355,7 @@ cc_resolver_unload (CcResolver *self)
 /* Names the stub leaves to the system, as glibc would resolve them otherwise:
  * /etc/hosts first ("files" before "dns" in nsswitch.conf), single-label names
  * and names short of "ndots" with a search list (the search list applies),
- * mDNS's .local. */
+ * mDNS's .local, .localhost. */
 static gboolean
 wants_fallback (CcResolver *self,
                 const char *name)
@@ -368,7 +368,8 @@ wants_fallback (CcResolver *self,
     dots += *p == '.' && p[1] != '\0';
   if (dots == 0 || (self->has_search && dots < self->ndots))
     return TRUE;
-  return g_str_has_suffix (name, ".local") || g_str_has_suffix (name, ".local.");
+  /* RFC 6761 §6.3: "localhost" names are loopback, which the system knows. */
+  return g_str_has_suffix (name, ".local") || g_str_has_suffix (name, ".localhost");
 }
 
 /* ---- answers ---- */
