@@ -634,6 +634,47 @@ test_runner (void)
   g_assert_cmpuint (cc_lab_dns_get_queries (dns, "run.lab.test", CC_DNS_TYPE_A), ==, 2);
 }
 
+/* The internet requirement when one name got no answer and another resolved:
+ * slow or lossy lookups, no filter; when the resolver said NXDOMAIN instead, a
+ * filter may be blocking the name. */
+static void
+assert_internet_hint (CcResolver *resolver,
+                      const char *failing,
+                      const char *expected,
+                      const char *not_expected)
+{
+  g_autoptr(CcProfile) profile = cc_profile_new_default ();
+  g_autoptr(CcRequirement) req = cc_requirement_new ("internet", "Internet");
+  CcCheck *good = cc_dns_check_new ("good.lab.test", NULL, NULL);
+  CcCheck *bad = cc_dns_check_new (failing, NULL, NULL);
+
+  cc_requirement_add_check (req, good, CC_CHECK_ROLE_ALTERNATIVE);
+  cc_requirement_add_check (req, bad, CC_CHECK_ROLE_ALTERNATIVE);
+  cc_resolver_begin_run (resolver);
+  run_checks ((CcCheck *[]) { good, bad }, 2, 1500);
+  cc_resolver_end_run (resolver);
+  cc_diagnosis_update (req, profile);
+
+  g_assert_cmpint (cc_requirement_get_status (req), ==, CC_STATUS_WARN);
+  g_assert_nonnull (strstr (cc_requirement_get_hint (req), expected));
+  g_assert_null (strstr (cc_requirement_get_hint (req), not_expected));
+  g_object_unref (good);
+  g_object_unref (bad);
+}
+
+static void
+test_diagnosis (void)
+{
+  g_autoptr(CcResolver) resolver = new_resolver (NULL);
+
+  cc_lab_dns_add (dns, "good.lab.test", "192.0.2.8", NULL, CC_LAB_DNS_ANSWER);
+  cc_lab_dns_add (dns, "unanswered.lab.test", "192.0.2.8", NULL, CC_LAB_DNS_SILENT);
+  cc_lab_dns_add (dns, "denied.lab.test", NULL, NULL, CC_LAB_DNS_NXDOMAIN);
+
+  assert_internet_hint (resolver, "unanswered.lab.test", "slow or lose packets", "filter");
+  assert_internet_hint (resolver, "denied.lab.test", "filter", "slow or lose packets");
+}
+
 /* ---- the parser on crafted answers ---- */
 
 static gsize
@@ -732,6 +773,7 @@ main (int   argc,
   g_test_add_func ("/resolver/truncated", test_truncated);
   g_test_add_func ("/resolver/fallback", test_fallback);
   g_test_add_func ("/resolver/runner", test_runner);
+  g_test_add_func ("/resolver/diagnosis", test_diagnosis);
 
   status = g_test_run ();
   cc_lab_dns_free (dns);
