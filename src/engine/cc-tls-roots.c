@@ -118,8 +118,9 @@ public_roots (void)
 void
 cc_tls_warm_up (void)
 {
-  g_autoptr(GTlsDatabase) system = cc_tls_database_get_system ();
-
+  /* Parsed once and kept by cc-tls-database.c; this reference only makes
+   * sure it happens now. */
+  g_object_unref (cc_tls_database_get_system ());
   public_roots ();
 }
 
