@@ -1,8 +1,13 @@
 /* cc-screenshot.c: renders the real window to PNG, against the lab's real
  * servers, for the AppStream screenshots and for looking at the app:
  *
- *   cc-screenshot --profile TEMPLATE --state start|running|result|preferences [--dark]
- *                 [--width W] [--height H] --out FILE.png
+ *   cc-screenshot [--profile TEMPLATE] --state start|running|result|preferences [--dark]
+ *                 [--width W] [--height H] [--timeout S] --out FILE.png
+ *
+ * With --profile, against the loopback lab started here, with a profile made
+ * from the template; without it, the built-in Whereby profile as it is (run it
+ * inside the namespace lab, where Whereby's names lead to the lab's servers:
+ * tools/screenshots does).
  *
  * Run it under Xvfb (tools/screenshots does).
  *
@@ -26,6 +31,7 @@ static char *out_path;
 static gboolean dark;
 static int width = 720;
 static int height = 900;
+static int timeout_seconds = 3;
 
 static void
 iterate_for (guint ms)
@@ -87,6 +93,7 @@ main (int   argc,
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height", "H" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_seconds, "Per check (default 3)", "S" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "PNG to write", "FILE" },
     { NULL }
   };
@@ -101,9 +108,9 @@ main (int   argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || out_path == NULL ||
-      profile_template == NULL)
+      timeout_seconds < 1 || timeout_seconds > 300)
     {
-      g_printerr ("cc-screenshot: %s\n", error ? error->message : "--profile and --out are required");
+      g_printerr ("cc-screenshot: %s\n", error ? error->message : "--out is required, --timeout 1 to 300");
       return 64;
     }
 
@@ -112,26 +119,30 @@ main (int   argc,
   if (dark)
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
 
-  lab = cc_lab_new (&error);
-  if (lab == NULL)
+  if (profile_template != NULL)
     {
-      g_printerr ("cc-screenshot: %s\n", error->message);
-      return 1;
-    }
+      lab = cc_lab_new (&error);
+      if (lab == NULL)
+        {
+          g_printerr ("cc-screenshot: %s\n", error->message);
+          return 1;
+        }
 
-  name = g_path_get_basename (profile_template);
-  if (g_str_has_suffix (name, ".in"))
-    name[strlen (name) - 3] = '\0';
-  profile = cc_lab_write_file (lab, name, profile_template, &error);
-  if (profile == NULL)
-    {
-      g_printerr ("cc-screenshot: %s\n", error->message);
-      return 1;
+      name = g_path_get_basename (profile_template);
+      if (g_str_has_suffix (name, ".in"))
+        name[strlen (name) - 3] = '\0';
+      profile = cc_lab_write_file (lab, name, profile_template, &error);
+      if (profile == NULL)
+        {
+          g_printerr ("cc-screenshot: %s\n", error->message);
+          return 1;
+        }
     }
 
   app = cc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .timeout_seconds = 3 });
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile,
+                                                      .timeout_seconds = timeout_seconds });
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     {
       g_printerr ("cc-screenshot: %s\n", error->message);
