@@ -105,6 +105,10 @@ main (int   argc,
       N_("Keep the signaling WebSocket open SECONDS, 0 to 3600, with round trips (default 0)"), N_("SECONDS") },
     { "verbose", 0, 0, G_OPTION_ARG_NONE, &options.verbose,
       N_("In the text report, list every check with its address, timings and details"), NULL },
+    { "save-history", 0, 0, G_OPTION_ARG_NONE, &options.save_history,
+      N_("Keep this run's report with the window's earlier runs (the last 20); runs without a window"), NULL },
+    { "history", 0, 0, G_OPTION_ARG_NONE, &options.list_history,
+      N_("List the earlier runs (the window's and those kept with --save-history) and exit"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Print the version and exit"), NULL },
     /* D-Bus activation (the desktop file and the D-Bus service file). */
@@ -158,6 +162,14 @@ main (int   argc,
       g_print ("connection-check %s\n", PACKAGE_VERSION);
       return 0;
     }
+
+  if (options.list_history)
+    return cc_cli_list_history ();
+
+  /* Keeping a run in the history is for runs without a window (the window
+   * keeps its own). */
+  if (options.save_history && !options.json)
+    cli = TRUE;
 
   /* No display to open a window on (a server, an SSH session): say so and
    * give the text report rather than fail. */

@@ -1270,6 +1270,165 @@ test_saved_report (void)
   }
 }
 
+static guint
+count_lines_with (const char *text,
+                  const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text; p != NULL && (p = strstr (p, needle)) != NULL; p += strlen (needle))
+    n++;
+  return n;
+}
+
+/* --save-history keeps a run's JSON report with the window's earlier runs
+ * (private files in a private folder), --history lists them newest first, and
+ * files that are not reports are skipped, each named, never a crash. */
+static void
+test_history (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autofree char *blocked = lab_file ("lab-websocket-refused.conf.in");
+  g_autofree char *data = g_build_filename (cc_lab_get_dir (lab), "history-data", NULL);
+  g_autofree char *env_data = g_strdup_printf ("XDG_DATA_HOME=%s", data);
+  g_autofree char *dir = g_build_filename (data, "connection-check", "history", NULL);
+  const char *env[] = { env_data, NULL };
+  g_autoptr(CcHistory) history = cc_history_new (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcHistoryEntry) newest = NULL;
+  g_autoptr(CcHistoryEntry) oldest = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *big = NULL;
+  GStatBuf st;
+
+  {
+    g_auto(RunResult) r = { 0 };
+    const char *args[] = { "--history", NULL };
+
+    run_app_full (&r, args, env, 0);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.out, "No earlier runs");
+  }
+
+  /* A text run kept (--save-history alone runs without a window)… */
+  {
+    g_auto(RunResult) r = { 0 };
+    const char *args[] = { "--save-history", "--timeout", "3", "--profile", profile, NULL };
+
+    run_app_full (&r, args, env, 0);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.out, "Verdict:");
+    assert_contains (r.err, "Kept with the earlier runs as ");
+  }
+
+  /* …and a JSON run, kept as it was printed. */
+  {
+    g_auto(RunResult) r = { 0 };
+    const char *args[] = { "--json", "--save-history", "--timeout", "3", "--profile", blocked, NULL };
+
+    run_app_full (&r, args, env, 0);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_true (cc_history_load (history, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+    newest = g_list_model_get_item (G_LIST_MODEL (history), 0);
+    oldest = g_list_model_get_item (G_LIST_MODEL (history), 1);
+    g_assert_cmpint (cc_history_entry_get_verdict (newest), ==, CC_VERDICT_BLOCKED);
+    g_assert_cmpint (cc_history_entry_get_verdict (oldest), ==, CC_VERDICT_READY);
+    {
+      g_autofree char *path = g_build_filename (dir, cc_history_entry_get_id (newest), NULL);
+
+      g_assert_true (g_file_get_contents (path, &stored, NULL, NULL));
+      g_assert_cmpstr (g_strstrip (stored), ==, g_strstrip (r.out));
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    }
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  }
+
+  /* What changed: signaling passed, then was refused. */
+  changes = cc_history_entry_compare (oldest, newest);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      CcHistoryChange *change = changes->pdata[i];
+
+      if (g_str_equal (change->id, "signaling"))
+        {
+          g_assert_cmpint (change->before, ==, CC_STATUS_PASS);
+          g_assert_cmpint (change->after, ==, CC_STATUS_FAIL);
+          g_assert_true (g_strv_contains ((const char * const *) change->new_errors, "websocket-rejected"));
+          g_assert_cmpuint (g_strv_length (change->fixed_errors), ==, 0);
+          g_assert_true (cc_history_change_is_change (change));
+        }
+      else if (g_str_equal (change->id, "turn-udp"))
+        g_assert_false (cc_history_change_is_change (change));
+    }
+
+  /* Garbage, a truncated report, another schema, a file too large, a
+   * folder where a file should be: each skipped with a message. */
+  {
+    g_auto(RunResult) r = { 0 };
+    const char *args[] = { "--history", NULL };
+    g_autofree char *garbage = g_build_filename (dir, "20000101T000001.000000Z.json", NULL);
+    g_autofree char *truncated = g_build_filename (dir, "20000101T000002.000000Z.json", NULL);
+    g_autofree char *schema = g_build_filename (dir, "20000101T000003.000000Z.json", NULL);
+    g_autofree char *large = g_build_filename (dir, "20000101T000004.000000Z.json", NULL);
+    g_autofree char *folder = g_build_filename (dir, "20000101T000005.000000Z.json", NULL);
+    g_autofree char *wrong = g_strdup (stored);
+    char *mark = strstr (wrong, "\"schema\" : 1");
+
+    g_assert_nonnull (mark);
+    mark[strlen ("\"schema\" : ")] = '7';
+    big = g_strnfill (2 * 1024 * 1024, ' ');
+    memcpy (big, "{\"schema\": 1", strlen ("{\"schema\": 1"));
+
+    g_assert_true (g_file_set_contents (garbage, "\x01\xff garbage", -1, NULL));
+    g_assert_true (g_file_set_contents (truncated, stored, strlen (stored) / 2, NULL));
+    g_assert_true (g_file_set_contents (schema, wrong, -1, NULL));
+    g_assert_true (g_file_set_contents (large, big, -1, NULL));
+    g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+
+    run_app_full (&r, args, env, 0);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpuint (count_lines_with (r.err, "skipped"), ==, 5);
+    assert_contains (r.err, "20000101T000003.000000Z.json is not a report of schema 1");
+    assert_contains (r.err, "at most 1 MiB");
+    assert_contains (r.out, "newest first");
+    assert_contains (r.out, cc_history_entry_get_id (newest));
+    assert_contains (r.out, cc_history_entry_get_id (oldest));
+    /* Newest first. */
+    g_assert_true (strstr (r.out, cc_history_entry_get_id (newest)) < strstr (r.out, cc_history_entry_get_id (oldest)));
+    assert_contains (r.out, "CALLS WILL NOT WORK");
+    assert_contains (r.out, "READY");
+    assert_contains (r.out, "connectivity ");
+
+    g_assert_true (cc_history_load (history, NULL, &error));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+    g_assert_cmpuint (g_strv_length ((char **) cc_history_get_problems (history)), ==, 5);
+    g_assert_cmpint (g_rmdir (folder), ==, 0);
+  }
+
+  /* Bounded: 20 reports at most, the oldest go first (the damaged files
+   * above are the oldest names). */
+  for (guint i = 0; i < CC_HISTORY_MAX_ENTRIES + 3; i++)
+    {
+      g_autofree char *id = cc_history_add (history, stored, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+    }
+  g_assert_true (cc_history_load (history, NULL, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, CC_HISTORY_MAX_ENTRIES);
+  g_assert_cmpuint (g_strv_length ((char **) cc_history_get_problems (history)), ==, 0);
+  g_assert_null (cc_history_lookup (history, cc_history_entry_get_id (oldest)));
+
+  /* A report larger than a stored file may be is refused, not written. */
+  g_assert_null (cc_history_add (history, big, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1310,6 +1469,7 @@ main (int   argc,
   g_test_add_func ("/runner/cancel", test_runner_cancel);
   g_test_add_func ("/security/secrets", test_secrets);
   g_test_add_func ("/security/saved-report", test_saved_report);
+  g_test_add_func ("/cli/history", test_history);
 
   status = g_test_run ();
   cc_lab_free (lab);

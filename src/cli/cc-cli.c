@@ -1,6 +1,7 @@
 /* cc-cli.c: runs the engine without a display. Progress lines go to stderr as
  * checks finish; the report (text, or JSON with --json) goes to stdout; the exit
- * status says the verdict.
+ * status says the verdict. With --save-history the JSON report joins the
+ * window's earlier runs; --history lists them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,6 +53,97 @@ on_run_done (GObject      *object,
     }
 
   g_main_loop_quit (state->loop);
+}
+
+static const char *
+verdict_words (CcVerdict verdict)
+{
+  switch (verdict)
+    {
+    case CC_VERDICT_READY: return _("READY");
+    case CC_VERDICT_DEGRADED: return _("WORKS WITH REDUCED QUALITY");
+    case CC_VERDICT_BLOCKED: return _("CALLS WILL NOT WORK");
+    case CC_VERDICT_UNKNOWN:
+    default: return _("NOT FINISHED");
+    }
+}
+
+/* Writes @text and pads it with spaces to @width columns. */
+static void
+print_padded (const char *text,
+              guint       width)
+{
+  glong length = g_utf8_strlen (text, -1);
+
+  g_print ("%s", text);
+  for (glong i = length; i < (glong) width; i++)
+    g_print (" ");
+}
+
+int
+cc_cli_list_history (void)
+{
+  g_autoptr(CcHistory) history = cc_history_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char * const *problems;
+  guint n, width = 0;
+
+  if (!cc_history_load (history, NULL, &error))
+    {
+      g_printerr (_("connection-check: the earlier runs cannot be read: %s\n"), error->message);
+      return CC_EXIT_DATAERR;
+    }
+
+  problems = cc_history_get_problems (history);
+  for (guint i = 0; problems[i] != NULL; i++)
+    g_printerr (_("connection-check: skipped: %s\n"), problems[i]);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (history));
+  if (n == 0)
+    {
+      g_print (_("No earlier runs are kept in %s.\n"), cc_history_get_directory (history));
+      return 0;
+    }
+
+  g_print (_("Earlier runs, newest first, kept in %s:\n"), cc_history_get_directory (history));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (history), i);
+
+      width = MAX (width, (guint) g_utf8_strlen (verdict_words (cc_history_entry_get_verdict (entry)), -1));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (history), i);
+      GDateTime *started = cc_history_entry_get_started (entry);
+      g_autoptr(GDateTime) local = started ? g_date_time_to_local (started) : NULL;
+      g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
+      g_autofree char *network = cc_history_entry_describe_network (entry);
+
+      g_print ("%s  ", when);
+      print_padded (verdict_words (cc_history_entry_get_verdict (entry)), width);
+      g_print ("  %s  %s\n", network, cc_history_entry_get_id (entry));
+    }
+
+  return 0;
+}
+
+/* Keeps the run with the window's earlier runs. A failure to do so is said,
+ * but the verdict stays the exit status. */
+static void
+save_history (CcRunner   *runner,
+              const char *json)
+{
+  g_autoptr(CcHistory) history = cc_history_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *generated = json ? NULL : cc_report_to_json (runner);
+  g_autofree char *id = cc_history_add (history, json ? json : generated, &error);
+
+  if (id == NULL)
+    g_printerr (_("connection-check: this run could not be kept with the earlier runs: %s\n"), error->message);
+  else
+    g_printerr (_("Kept with the earlier runs as %s\n"), id);
 }
 
 static gboolean
@@ -130,6 +222,10 @@ cc_cli_run (const CcCliOptions *options)
   if (options->json)
     fputc ('\n', stdout);
   fflush (stdout);
+
+  /* A stopped run proves nothing: it is not kept. */
+  if (options->save_history && !state.cancelled)
+    save_history (runner, options->json ? report : NULL);
 
   if (state.cancelled)
     return CC_EXIT_CANCELLED;

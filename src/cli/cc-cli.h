@@ -23,8 +23,13 @@ typedef struct
   CcRunOptions  run;          /* what to test, and how: as the window's */
   gboolean      json;
   gboolean      verbose;      /* the text report: every check */
+  gboolean      save_history; /* keep this run's report with the window's */
+  gboolean      list_history; /* print the earlier runs instead of running */
 } CcCliOptions;
 
-int cc_cli_run (const CcCliOptions *options);
+int cc_cli_run          (const CcCliOptions *options);
+/* Prints the earlier runs (newest first); files it cannot read are named on
+ * stderr and skipped. */
+int cc_cli_list_history (void);
 
 G_END_DECLS

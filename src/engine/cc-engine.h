@@ -9,6 +9,8 @@
 #include "cc-diagnosis.h"
 #include "cc-dns-check.h"
 #include "cc-error.h"
+#include "cc-history.h"
+#include "cc-history-entry.h"
 #include "cc-https-check.h"
 #include "cc-ice-servers.h"
 #include "cc-network-check.h"
