@@ -159,7 +159,9 @@ run_done_cb (GObject      *object,
   g_free (window_ref);
 
   cc_runner_run_finish (CC_RUNNER (object), result, &error);
-  if (self == NULL || self->cancellable == NULL)
+  /* A stopped run may end after the next one started: its end is not the
+   * current run's (it would take the new run's cancellable with it). */
+  if (self == NULL || self->cancellable == NULL || CC_RUNNER (object) != self->runner)
     return;
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
