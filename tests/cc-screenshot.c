@@ -8,6 +8,11 @@
  * from the template; without it, the built-in Whereby profile as it is (run it
  * inside the namespace lab, where Whereby's names lead to the lab's servers:
  * tools/screenshots does).
+ *   cc-screenshot --profile TEMPLATE --profile2 TEMPLATE --state history|report|compare …
+ *                 (two runs, the second one newer; the earlier runs' list, the
+ *                 newer one opened, or the two compared)
+ *   cc-screenshot --profile TEMPLATE --state network-changed …
+ *                 (a result after the network monitor said the network changed)
  *
  * Run it under Xvfb (tools/screenshots does).
  *
@@ -26,6 +31,7 @@
 #include "cc-window.h"
 
 static char *profile_template;
+static char *profile2_template;
 static char *state = (char *) "result";
 static char *out_path;
 static gboolean dark;
@@ -89,7 +95,8 @@ main (int   argc,
   CcWindow *window;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile_template, "Profile template (tests/profiles/*.in)", "FILE" },
-    { "state", 0, 0, G_OPTION_ARG_STRING, &state, "start, running or result", "STATE" },
+    { "profile2", 0, 0, G_OPTION_ARG_FILENAME, &profile2_template, "The second run's profile template (history states)", "FILE" },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, "start, running, result, preferences, history, report, compare or network-changed", "STATE" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height", "H" },
@@ -108,9 +115,10 @@ main (int   argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || out_path == NULL ||
-      timeout_seconds < 1 || timeout_seconds > 300)
+      timeout_seconds < 1 || timeout_seconds > 300 || (profile2_template != NULL && profile_template == NULL))
     {
-      g_printerr ("cc-screenshot: %s\n", error ? error->message : "--out is required, --timeout 1 to 300");
+      g_printerr ("cc-screenshot: %s\n", error ? error->message
+                                               : "--out is required, --timeout 1 to 300, --profile2 with --profile");
       return 64;
     }
 
@@ -175,24 +183,78 @@ main (int   argc,
       return 1;
     }
 
+  {
+    /* The earlier runs of this screenshot only. */
+    g_autofree char *dir = g_build_filename (cc_lab_get_dir (lab), "history", NULL);
+    g_autoptr(CcHistory) history = cc_history_new (dir);
+
+    cc_window_set_history (window, history);
+  }
+
   if (!g_str_equal (state, "start"))
     {
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
-      if (g_str_equal (state, "running"))
-        iterate_for (600);
-      else
-        {
-          gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+      gboolean two = profile2_template != NULL;
 
-          while (cc_window_get_runner (window) == NULL || cc_runner_is_running (cc_window_get_runner (window)))
+      for (guint run = 0; run < (two ? 2u : 1u); run++)
+        {
+          if (run == 1)
             {
-              g_main_context_iteration (NULL, FALSE);
-              g_usleep (1000);
-              if (g_get_monotonic_time () > limit)
-                break;
+              g_autofree char *name2 = g_path_get_basename (profile2_template);
+              g_autofree char *profile2 = NULL;
+
+              if (g_str_has_suffix (name2, ".in"))
+                name2[strlen (name2) - 3] = '\0';
+              profile2 = cc_lab_write_file (lab, name2, profile2_template, &error);
+              if (profile2 == NULL)
+                {
+                  g_printerr ("cc-screenshot: %s\n", error->message);
+                  return 1;
+                }
+              cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile2, .timeout_seconds = 3 });
             }
-          iterate_for (400);
+
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+          if (g_str_equal (state, "running"))
+            iterate_for (600);
+          else
+            {
+              gint64 limit = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+              while (cc_window_get_runner (window) == NULL || cc_runner_is_running (cc_window_get_runner (window)))
+                {
+                  g_main_context_iteration (NULL, FALSE);
+                  g_usleep (1000);
+                  if (g_get_monotonic_time () > limit)
+                    break;
+                }
+              iterate_for (400);
+            }
         }
+    }
+
+  if (g_str_equal (state, "network-changed"))
+    {
+      g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+      iterate_for (300);
+    }
+  else if (g_str_equal (state, "history") || g_str_equal (state, "report") || g_str_equal (state, "compare"))
+    {
+      CcHistoryPage *page = cc_window_get_history_page (window);
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL);
+      iterate_for (600);
+      if (g_str_equal (state, "report"))
+        g_signal_emit_by_name (gtk_list_box_get_row_at_index (cc_history_page_get_list (page), 0), "activate");
+      else if (g_str_equal (state, "compare") &&
+               cc_history_page_get_row_check (page, 0) != NULL && cc_history_page_get_row_check (page, 1) != NULL)
+        {
+          gtk_check_button_set_active (cc_history_page_get_row_check (page, 0), TRUE);
+          gtk_check_button_set_active (cc_history_page_get_row_check (page, 1), TRUE);
+          g_signal_emit_by_name (cc_history_page_get_compare_button (page), "clicked");
+        }
+      else if (g_str_equal (state, "history") && cc_history_page_get_row_check (page, 1) != NULL)
+        gtk_check_button_set_active (cc_history_page_get_row_check (page, 1), TRUE);
+      iterate_for (400);
     }
 
   if (!save_png (GTK_WIDGET (window), out_path, &error))

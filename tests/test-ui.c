@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "cc-application.h"
 #include "cc-credentials.h"
 #include "cc-engine.h"
@@ -667,12 +669,328 @@ test_cancel_storm (void)
   g_log_set_always_fatal (fatal);
 }
 
+/* A network monitor the test controls: GIO's interface, with a
+ * network-changed signal emitted on demand. */
+#define CC_TYPE_FAKE_MONITOR (cc_fake_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (CcFakeMonitor, cc_fake_monitor, CC, FAKE_MONITOR, GObject)
+
+struct _CcFakeMonitor
+{
+  GObject parent_instance;
+};
+
+enum
+{
+  FAKE_PROP_0,
+  FAKE_PROP_NETWORK_AVAILABLE,
+  FAKE_PROP_NETWORK_METERED,
+  FAKE_PROP_CONNECTIVITY,
+};
+
+static gboolean
+fake_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return TRUE;
+}
+
+static void
+fake_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = fake_monitor_can_reach;
+}
+
+/* GNetworkMonitor requires GInitable; there is nothing to set up. */
+static gboolean
+fake_monitor_init_initable (GInitable     *initable,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  return TRUE;
+}
+
+static void
+fake_monitor_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = fake_monitor_init_initable;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CcFakeMonitor, cc_fake_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, fake_monitor_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, fake_monitor_iface_init))
+
+static void
+cc_fake_monitor_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case FAKE_PROP_NETWORK_AVAILABLE: g_value_set_boolean (value, TRUE); break;
+    case FAKE_PROP_NETWORK_METERED: g_value_set_boolean (value, FALSE); break;
+    case FAKE_PROP_CONNECTIVITY: g_value_set_enum (value, G_NETWORK_CONNECTIVITY_FULL); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_fake_monitor_class_init (CcFakeMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = cc_fake_monitor_get_property;
+  g_object_class_override_property (object_class, FAKE_PROP_NETWORK_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, FAKE_PROP_NETWORK_METERED, "network-metered");
+  g_object_class_override_property (object_class, FAKE_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+cc_fake_monitor_init (CcFakeMonitor *self)
+{
+}
+
+static gboolean
+history_has (gpointer data)
+{
+  CcHistory *history = ((gpointer *) data)[0];
+  guint wanted = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (history)) == wanted;
+}
+
+static void
+wait_for_history (CcHistory *history,
+                  guint      n)
+{
+  gpointer data[] = { history, GUINT_TO_POINTER (n) };
+
+  wait_until (history_has, data);
+}
+
+static gboolean
+list_has (gpointer data)
+{
+  GtkListBox *list = ((gpointer *) data)[0];
+  guint wanted = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+
+  return gtk_list_box_get_row_at_index (list, wanted - 1) != NULL &&
+         gtk_list_box_get_row_at_index (list, wanted) == NULL;
+}
+
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, n) != NULL)
+    n++;
+  return n;
+}
+
+/* A changed row whose subtitle mentions @needle. */
+static AdwActionRow *
+find_row_with (GtkListBox *list,
+               const char *needle)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+
+      if (row == NULL)
+        return NULL;
+      if (ADW_IS_ACTION_ROW (row) && adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) != NULL &&
+          strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), needle) != NULL)
+        return ADW_ACTION_ROW (row);
+    }
+}
+
+/* Earlier runs: each finished run is kept, the list shows them newest first,
+ * one opens as it was, two compare (signaling: passed → blocked, with the
+ * new problem named); a damaged file is counted, not listed. */
+static void
+test_history (void)
+{
+  g_autofree char *ok = lab_profile ("lab-ok.conf.in");
+  g_autofree char *refused = lab_profile ("lab-websocket-refused.conf.in");
+  g_autofree char *dir = g_build_filename (cc_lab_get_dir (lab), "ui-history", NULL);
+  g_autoptr(CcHistory) history = cc_history_new (dir);
+  CcWindow *window = open_window (ok, 3);
+  CcHistoryPage *page = cc_window_get_history_page (window);
+  GtkListBox *list = cc_history_page_get_list (page);
+  g_autoptr(CcHistoryEntry) newest = NULL;
+  GtkButton *compare;
+  AdwActionRow *row;
+
+  cc_window_set_history (window, history);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+  wait_for_history (history, 1);
+
+  /* A stopped run is not kept. */
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = refused, .timeout_seconds = 3 });
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (run_stopped, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+  wait_for_history (history, 2);
+  {
+    g_autofree char *garbage = g_build_filename (dir, "20000101T000000.000000Z.json", NULL);
+    g_assert_true (g_file_set_contents (garbage, "{\"schema\": 1, \"verdict\": ", -1, NULL));
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL));
+  g_assert_cmpstr (cc_window_get_page (window), ==, "history");
+  /* The reload (in a thread) brings the damaged file's note. */
+  {
+    gpointer data[] = { list, GUINT_TO_POINTER (2) };
+
+    wait_until (list_has, data);
+    for (guint i = 0; i < 100 && g_strv_length ((char **) cc_history_get_problems (history)) == 0; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+    g_assert_cmpuint (g_strv_length ((char **) cc_history_get_problems (history)), ==, 1);
+  }
+
+  /* Newest first: the blocked run. Activating its row opens it, read-only. */
+  newest = g_list_model_get_item (G_LIST_MODEL (history), 0);
+  g_assert_cmpint (cc_history_entry_get_verdict (newest), ==, CC_VERDICT_BLOCKED);
+  row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Calls Will Not Work"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "connectivity "));
+  g_signal_emit_by_name (row, "activate");
+  g_assert_cmpstr (cc_window_get_page (window), ==, "report");
+  g_assert_true (cc_report_view_get_entry (cc_window_get_report_view (window)) == newest);
+  g_assert_cmpstr (cc_report_view_get_verdict_title (cc_window_get_report_view (window)), ==, "Calls Will Not Work");
+  g_assert_cmpuint (count_rows (cc_report_view_get_list (cc_window_get_report_view (window))), ==, 7);
+
+  /* Back to the list; tick both runs and compare. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpstr (cc_window_get_page (window), ==, "history");
+  compare = cc_history_page_get_compare_button (page);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (compare)));
+  gtk_check_button_set_active (cc_history_page_get_row_check (page, 0), TRUE);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (compare)));
+  gtk_check_button_set_active (cc_history_page_get_row_check (page, 1), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (compare)));
+  g_signal_emit_by_name (compare, "clicked");
+  g_assert_cmpstr (cc_window_get_page (window), ==, "compare");
+
+  row = find_row_with (cc_compare_view_get_changed (cc_window_get_compare_view (window)), "websocket-rejected");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Passed → Blocked"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "New problems: websocket-rejected"));
+  g_assert_nonnull (find_row_with (cc_compare_view_get_unchanged (cc_window_get_compare_view (window)), "Passed"));
+
+  /* Back, back: the results of the last run, as they were left. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+  g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Calls Will Not Work");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+restarted (gpointer data)
+{
+  gpointer *pair = data;
+  CcRunner *runner = cc_window_get_runner (pair[0]);
+
+  return runner != NULL && runner != pair[1] && cc_runner_is_running (runner);
+}
+
+/* The network changes after a run, then during one: the window says its
+ * results are about the previous network and offers to test again; it
+ * restarts a run in progress only when asked. */
+static void
+test_network_changed (void)
+{
+  g_autofree char *ok = lab_profile ("lab-ok.conf.in");
+  g_autofree char *silent = lab_profile ("lab-silent.conf.in");
+  g_autoptr(CcFakeMonitor) monitor = g_object_new (CC_TYPE_FAKE_MONITOR, NULL);
+  CcWindow *window = open_window (ok, 3);
+  g_autoptr(CcRunner) first = NULL;
+
+  cc_window_set_network_monitor (window, G_NETWORK_MONITOR (monitor));
+
+  /* Nothing tested yet: nothing to mark. */
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  g_assert_null (cc_window_get_network_note (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+  g_assert_null (cc_window_get_network_note (window));
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  g_assert_nonnull (cc_window_get_network_note (window));
+  g_assert_nonnull (strstr (cc_window_get_network_note (window), "after this test"));
+  g_assert_nonnull (strstr (cc_window_get_network_note (window), "previous network"));
+
+  /* Test again: a new run, about the network of now. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retest", NULL));
+  g_assert_null (cc_window_get_network_note (window));
+  wait_until (run_finished, window);
+
+  /* During a run that waits on silent servers: marked, not restarted… */
+  cc_application_set_options (app, &(CcRunOptions) { .profile_path = silent, .timeout_seconds = 30 });
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  first = g_object_ref (cc_window_get_runner (window));
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_emit_by_name (monitor, "network-changed", FALSE);
+  g_assert_nonnull (strstr (cc_window_get_network_note (window), "while this test was running"));
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cc_window_get_runner (window) == first);
+  g_assert_true (cc_runner_is_running (first));
+
+  /* …until the person agrees: then the run stops and a new one starts. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retest", NULL));
+  {
+    gpointer pair[] = { window, first };
+
+    wait_until (restarted, pair);
+  }
+  g_assert_false (cc_runner_is_running (first));
+  g_assert_null (cc_window_get_network_note (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (run_stopped, window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Removes the test's data folder (the app's history in it). */
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFile *child;
+
+  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+    remove_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
   int status;
+
+  /* Finished runs are kept in the user's data folder: a throwaway one here
+   * (before GTK, which reads it first). */
+  data_home = g_dir_make_tmp ("cc-ui-data-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -697,9 +1015,15 @@ main (int   argc,
   g_test_add_func ("/ui/command-line-options", test_command_line_options);
   g_test_add_func ("/ui/large-text", test_large_text);
   g_test_add_func ("/ui/cancel-storm", test_cancel_storm);
+  g_test_add_func ("/ui/history", test_history);
+  g_test_add_func ("/ui/network-changed", test_network_changed);
 
   status = g_test_run ();
   g_clear_object (&app);
   cc_lab_free (lab);
+  {
+    g_autoptr(GFile) data = g_file_new_for_path (data_home);
+    remove_tree (data);
+  }
   return status;
 }

@@ -19,6 +19,7 @@ struct _CcApplication
 
   GSettings      *settings;
   CcRunOptions   *options;        /* the command line's, over the settings */
+  CcHistory      *history;        /* made when a window first asks */
 };
 
 G_DEFINE_FINAL_TYPE (CcApplication, cc_application, ADW_TYPE_APPLICATION)
@@ -46,6 +47,8 @@ cc_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
+  static const char *history_accels[] = { "<Control>h", NULL };
+  static const char *back_accels[] = { "<Alt>Left", "Escape", NULL };
 
   G_APPLICATION_CLASS (cc_application_parent_class)->startup (app);
 
@@ -67,6 +70,8 @@ cc_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-history", history_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.back", back_accels);
 }
 
 static void
@@ -134,6 +139,7 @@ cc_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->options, cc_run_options_free);
+  g_clear_object (&self->history);
 
   G_OBJECT_CLASS (cc_application_parent_class)->dispose (object);
 }
@@ -223,4 +229,14 @@ cc_application_dup_run_options (CcApplication *self)
     cc_run_options_merge (options, self->options);
 
   return g_steal_pointer (&options);
+}
+
+CcHistory *
+cc_application_get_history (CcApplication *self)
+{
+  g_return_val_if_fail (CC_IS_APPLICATION (self), NULL);
+
+  if (self->history == NULL)
+    self->history = cc_history_new (NULL);
+  return self->history;
 }

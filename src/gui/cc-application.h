@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "cc-history.h"
 #include "cc-run-options.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,7 @@ void           cc_application_set_options      (CcApplication      *self,
 /* What a run in a window uses now: the settings, with the command line's
  * options on top. */
 CcRunOptions  *cc_application_dup_run_options  (CcApplication      *self);
+/* The earlier runs, shared by the windows (the user's history folder). */
+CcHistory     *cc_application_get_history      (CcApplication      *self);
 
 G_END_DECLS

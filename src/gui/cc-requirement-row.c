@@ -30,11 +30,11 @@ G_DEFINE_FINAL_TYPE (CcRequirementRow, cc_requirement_row, ADW_TYPE_EXPANDER_ROW
 
 static const char * const state_classes[] = { "pass", "warn", "fail", "skip", NULL };
 
-static void
-state_presentation (CcStatus     status,
-                    const char **icon,
-                    const char **words,
-                    const char **css)
+void
+cc_requirement_row_describe_status (CcStatus     status,
+                                    const char **icon,
+                                    const char **words,
+                                    const char **css)
 {
   switch (status)
     {
@@ -155,7 +155,7 @@ rebuild_details (CcRequirementRow *self)
       const char *icon, *words, *css;
       GtkWidget *image;
 
-      state_presentation (cc_check_get_status (check), &icon, &words, &css);
+      cc_requirement_row_describe_status (cc_check_get_status (check), &icon, &words, &css);
       if (cc_check_get_transport (check) != NULL)
         title = g_strdup_printf ("%s · %s (%s)", cc_check_get_kind (check),
                                  cc_check_get_target (check), cc_check_get_transport (check));
@@ -188,7 +188,7 @@ cc_requirement_row_update (CcRequirementRow *self)
   g_autofree char *escaped = g_markup_escape_text (summary ? summary : "", -1);
   g_autofree char *accessible = NULL;
 
-  state_presentation (status, &icon, &words, &css);
+  cc_requirement_row_describe_status (status, &icon, &words, &css);
 
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), escaped);
   gtk_label_set_text (self->state_label, words);

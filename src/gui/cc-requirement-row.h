@@ -18,4 +18,11 @@ CcRequirement    *cc_requirement_row_get_requirement (CcRequirementRow *self);
 /* The words shown beside the icon ("Passed", "Blocked", …), for tests. */
 const char       *cc_requirement_row_get_state_text  (CcRequirementRow *self);
 
+/* The icon, the words and the style class a status is shown with (the icon
+ * and the class are NULL while it is pending or running). */
+void cc_requirement_row_describe_status (CcStatus     status,
+                                         const char **icon,
+                                         const char **words,
+                                         const char **css);
+
 G_END_DECLS

@@ -1,6 +1,11 @@
 /* cc-window.c: a thin client of the engine. It builds a runner from the settings,
  * binds the checklist to the runner's requirements model, shows the verdict, and
- * offers the report. Closing the window cancels the run.
+ * offers the report. Closing the window cancels the run. Every finished run's
+ * JSON report is kept in the history (in a thread); the earlier runs can be
+ * listed, opened as they were and compared. When the network monitor says the
+ * network changed during or after a run, a note says the results are about the
+ * previous network and offers to test again; a run in progress is restarted
+ * only when the person agrees.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,10 +15,20 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-compare-view.h"
 #include "cc-credentials.h"
 #include "cc-engine.h"
+#include "cc-history-page.h"
+#include "cc-report-view.h"
 #include "cc-requirement-row.h"
 #include "cc-window.h"
+
+typedef enum
+{
+  NETWORK_NOTE_NONE,
+  NETWORK_NOTE_DURING,    /* changed while the run was running */
+  NETWORK_NOTE_AFTER,     /* changed after it finished */
+} NetworkNote;
 
 struct _CcWindow
 {
@@ -22,6 +37,8 @@ struct _CcWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkLabel             *profile_label;
+  GtkButton            *back_button;
+  GtkButton            *history_button;
   GtkButton            *stop_button;
   GtkButton            *rerun_button;
   GtkButton            *start_button;
@@ -32,8 +49,20 @@ struct _CcWindow
   GtkLabel             *verdict_title;
   GtkLabel             *verdict_summary;
   GtkListBox           *requirements_list;
+  GtkBox               *network_note;
+  GtkLabel             *network_note_label;
+  GtkButton            *network_note_button;
+  CcHistoryPage        *history_page;
+  CcReportView         *report_view;
+  CcCompareView        *compare_view;
 
   GSettings            *settings;
+  CcHistory            *history;
+  GCancellable         *history_cancellable;
+  GNetworkMonitor      *network_monitor;
+  NetworkNote           network_note_state;
+  gboolean              restart_pending;  /* the person agreed to restart */
+  char                 *main_page;        /* "start" or "results": where Back leads */
   CcRunner             *runner;
   GCancellable         *cancellable;
   gboolean              starting;     /* waiting for the keyring */
@@ -72,8 +101,10 @@ cc_window_update_verdict (CcWindow *self)
   const char *title, *icon, *css;
   const char *summary = self->runner ? cc_runner_get_summary (self->runner) : NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running);
-  gtk_widget_set_visible (GTK_WIDGET (self->rerun_button), !running && self->runner != NULL);
+  gboolean main_page = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), self->main_page) == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running && main_page);
+  gtk_widget_set_visible (GTK_WIDGET (self->rerun_button), !running && self->runner != NULL && main_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-report", !running && self->runner != NULL);
@@ -144,6 +175,115 @@ create_row (gpointer item,
   return GTK_WIDGET (cc_requirement_row_new (CC_REQUIREMENT (item)));
 }
 
+static void
+cc_window_update_network_note (CcWindow *self)
+{
+  gboolean running = self->runner != NULL && cc_runner_is_running (self->runner);
+  const char *text = NULL;
+  const char *button;
+
+  switch (self->network_note_state)
+    {
+    case NETWORK_NOTE_DURING:
+      text = running ? _("The network changed while this test was running: some results may be about the previous network.")
+                     : _("The network changed while this test was running: some results are about the previous network.");
+      break;
+    case NETWORK_NOTE_AFTER:
+      text = _("The network changed after this test: these results are about the previous network.");
+      break;
+    case NETWORK_NOTE_NONE:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->network_note), text != NULL);
+  if (text == NULL)
+    return;
+
+  button = running ? _("_Restart the Test") : _("_Test Again");
+  gtk_label_set_text (self->network_note_label, text);
+  gtk_button_set_label (self->network_note_button, button);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->network_note),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Network changed"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    CcWindow        *self)
+{
+  /* Nothing shown yet is about any network. */
+  if (self->runner == NULL)
+    return;
+
+  if (self->network_note_state == NETWORK_NOTE_NONE)
+    self->network_note_state = cc_runner_is_running (self->runner) ? NETWORK_NOTE_DURING : NETWORK_NOTE_AFTER;
+  cc_window_update_network_note (self);
+}
+
+typedef struct
+{
+  GWeakRef   window;
+  CcHistory *history;
+} HistorySave;
+
+static void
+history_save_free (HistorySave *save)
+{
+  g_weak_ref_clear (&save->window);
+  g_clear_object (&save->history);
+  g_free (save);
+}
+
+static void
+history_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_history_load_finish (CC_HISTORY (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("the earlier runs could not be read: %s", error->message);
+}
+
+static void
+history_added_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  HistorySave *save = user_data;
+  g_autoptr(CcWindow) self = g_weak_ref_get (&save->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = cc_history_add_finish (CC_HISTORY (object), result, &error);
+
+  if (id == NULL && self != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("This run could not be kept with the earlier runs: %s"),
+                                                  error->message);
+      cc_window_toast (self, message);
+    }
+
+  /* The model is the application's: every window's list follows. */
+  cc_history_load_async (save->history, NULL, history_loaded_cb, NULL);
+  history_save_free (save);
+}
+
+/* The JSON report is made here (it reads the runner); writing it, and
+ * removing the oldest, happen in a thread. */
+static void
+cc_window_keep_run (CcWindow *self)
+{
+  g_autofree char *json = cc_report_to_json (self->runner);
+  HistorySave *save = g_new0 (HistorySave, 1);
+
+  g_weak_ref_init (&save->window, self);
+  save->history = g_object_ref (self->history);
+  cc_history_add_async (self->history, json, NULL, history_added_cb, save);
+}
+
 /* The run holds only a weak reference to the window, so that closing the window
  * disposes it at once, and its dispose cancels the run. */
 static void
@@ -169,6 +309,17 @@ run_done_cb (GObject      *object,
 
   g_clear_object (&self->cancellable);
   cc_window_update_verdict (self);
+  cc_window_update_network_note (self);
+
+  /* A stopped run proves nothing: only finished ones are kept. */
+  if (error == NULL && cc_runner_get_verdict (CC_RUNNER (object)) != CC_VERDICT_UNKNOWN)
+    cc_window_keep_run (self);
+
+  if (self->restart_pending)
+    {
+      self->restart_pending = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.run", NULL);
+    }
 }
 
 static CcApplication *
@@ -207,6 +358,25 @@ static void
 runner_running_cb (CcWindow *self)
 {
   cc_window_update_verdict (self);
+  cc_window_update_network_note (self);
+}
+
+static void
+cc_window_show_page (CcWindow   *self,
+                     const char *name)
+{
+  gboolean main_page = g_str_equal (name, "start") || g_str_equal (name, "results");
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  /* @name may be self->main_page itself. */
+  if (main_page && g_strcmp0 (self->main_page, name) != 0)
+    {
+      g_free (self->main_page);
+      self->main_page = g_strdup (name);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), !main_page);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_button), main_page);
+  cc_window_update_verdict (self);
 }
 
 static void
@@ -236,8 +406,10 @@ start_run (CcWindow           *self,
   g_weak_ref_init (window_ref, self);
   cc_runner_run_async (self->runner, self->cancellable, run_done_cb, window_ref);
 
-  gtk_stack_set_visible_child_name (self->stack, "results");
-  cc_window_update_verdict (self);
+  /* A new run is about the network of now. */
+  self->network_note_state = NETWORK_NOTE_NONE;
+  cc_window_update_network_note (self);
+  cc_window_show_page (self, "results");
 }
 
 typedef struct
@@ -473,6 +645,85 @@ save_report_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Test again on the network of now; a run in progress is stopped first (the
+ * person asked for it: the note's button). */
+static void
+retest_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (self->runner != NULL && cc_runner_is_running (self->runner))
+    {
+      self->restart_pending = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+
+  gtk_widget_activate_action (widget, "win.run", NULL);
+}
+
+static void
+show_history_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  cc_history_load_async (self->history, self->history_cancellable, history_loaded_cb, NULL);
+  cc_window_show_page (self, "history");
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "report") == 0 || g_strcmp0 (page, "compare") == 0)
+    cc_window_show_page (self, "history");
+  else
+    cc_window_show_page (self, self->main_page);
+}
+
+static void
+open_report_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  CcHistoryEntry *entry = cc_history_lookup (self->history, g_variant_get_string (parameter, NULL));
+
+  if (entry == NULL)
+    return;
+
+  cc_report_view_set_entry (self->report_view, entry);
+  cc_window_show_page (self, "report");
+  cc_report_view_focus (self->report_view);
+}
+
+static void
+compare_reports_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  const char *before_id, *after_id;
+  CcHistoryEntry *before, *after;
+
+  g_variant_get (parameter, "(&s&s)", &before_id, &after_id);
+  before = cc_history_lookup (self->history, before_id);
+  after = cc_history_lookup (self->history, after_id);
+  if (before == NULL || after == NULL)
+    return;
+
+  cc_compare_view_set_entries (self->compare_view, before, after);
+  cc_window_show_page (self, "compare");
+}
+
 static void
 settings_changed_cb (GSettings  *settings,
                      const char *key,
@@ -516,6 +767,15 @@ cc_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->runner);
 
+  if (self->history_cancellable != NULL)
+    g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->history);
+  if (self->network_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->network_monitor, self);
+  g_clear_object (&self->network_monitor);
+  g_clear_pointer (&self->main_page, g_free);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_WINDOW);
 
   G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
@@ -534,6 +794,8 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, profile_label);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, history_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, rerun_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, start_button);
@@ -544,20 +806,36 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_title);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_summary);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, requirements_list);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, network_note);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, network_note_label);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, network_note_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, report_view);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, compare_view);
 
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_activated);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-report", NULL, copy_report_activated);
   gtk_widget_class_install_action (widget_class, "win.save-report", NULL, save_report_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-hint", "s", copy_hint_activated);
+  gtk_widget_class_install_action (widget_class, "win.retest", NULL, retest_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_activated);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-report", "s", open_report_activated);
+  gtk_widget_class_install_action (widget_class, "win.compare-reports", "(ss)", compare_reports_activated);
 
   g_type_ensure (CC_TYPE_REQUIREMENT_ROW);
+  g_type_ensure (CC_TYPE_HISTORY_PAGE);
+  g_type_ensure (CC_TYPE_REPORT_VIEW);
+  g_type_ensure (CC_TYPE_COMPARE_VIEW);
 }
 
 static void
 cc_window_init (CcWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->main_page = g_strdup ("start");
+  self->history_cancellable = g_cancellable_new ();
 }
 
 CcWindow *
@@ -567,10 +845,75 @@ cc_window_new (CcApplication *application)
 
   self->settings = g_object_ref (cc_application_get_settings (application));
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  cc_window_set_history (self, cc_application_get_history (application));
+  cc_window_set_network_monitor (self, g_network_monitor_get_default ());
   cc_window_update_profile_label (self);
   cc_window_update_verdict (self);
 
   return self;
+}
+
+void
+cc_window_set_history (CcWindow  *self,
+                       CcHistory *history)
+{
+  g_return_if_fail (CC_IS_WINDOW (self));
+  g_return_if_fail (CC_IS_HISTORY (history));
+
+  g_set_object (&self->history, history);
+  cc_history_page_set_history (self->history_page, history);
+  cc_history_load_async (history, self->history_cancellable, history_loaded_cb, NULL);
+}
+
+CcHistory *
+cc_window_get_history (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->history;
+}
+
+void
+cc_window_set_network_monitor (CcWindow        *self,
+                               GNetworkMonitor *monitor)
+{
+  g_return_if_fail (CC_IS_WINDOW (self));
+  g_return_if_fail (G_IS_NETWORK_MONITOR (monitor));
+
+  if (self->network_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->network_monitor, self);
+  g_set_object (&self->network_monitor, monitor);
+  g_signal_connect (monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
+}
+
+const char *
+cc_window_get_network_note (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->network_note)))
+    return NULL;
+  return gtk_label_get_text (self->network_note_label);
+}
+
+CcHistoryPage *
+cc_window_get_history_page (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->history_page;
+}
+
+CcReportView *
+cc_window_get_report_view (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->report_view;
+}
+
+CcCompareView *
+cc_window_get_compare_view (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+  return self->compare_view;
 }
 
 CcRunner *
