@@ -141,7 +141,7 @@ change_row_new (const CcHistoryChange *change)
       g_autofree char *joined = g_strjoinv (", ", change->fixed_errors);
 
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Gone: %s"), joined);
+      g_string_append_printf (text, _("Fixed: %s"), joined);
     }
 
   escaped = g_markup_escape_text (text->str, -1);
