@@ -132,6 +132,61 @@ test_tcp (void)
   assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 }
 
+/* A listener whose accept queue is full: the kernel drops further SYNs, so a
+ * connection to it neither completes nor fails (a silently dropping firewall
+ * after a lookup that worked). Returns the listener; *port is its port. */
+static GSocket *
+full_listener (guint16  *port,
+               GSocket **filler)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocket *listener;
+
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (listener, any, TRUE, &error);
+  g_assert_no_error (error);
+  /* Backlog 0: Linux queues one connection that nobody accepts. */
+  g_socket_set_listen_backlog (listener, 0);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+  local = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+
+  *filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (*filler, local, NULL, &error);
+  g_assert_no_error (error);
+  return listener;
+}
+
+/* The lookup answered (an IP literal), then the connection hangs past the
+ * deadline: that is a `timeout`. GSocketClient announces "resolving" again
+ * 250 ms into a connection attempt (GLib 2.74's happy eyeballs), which must not
+ * turn the deadline into a `dns-failure` (it did, on a satellite link). */
+static void
+test_tcp_connect_timeout_after_lookup (void)
+{
+  g_autoptr(GSocket) filler = NULL;
+  guint16 port;
+  g_autoptr(GSocket) listener = full_listener (&port, &filler);
+  g_autoptr(CcCheck) tcp = run (cc_tcp_check_new ("127.0.0.1", port), 1000);
+  g_autoptr(CcCheck) tls = run (cc_tls_check_new ("127.0.0.1", port), 1000);
+  g_autoptr(CcCheck) stun = NULL;
+
+  stun = cc_stun_check_new (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "127.0.0.1", port);
+  run (stun, 1000);
+
+  assert_result (tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  assert_result (tls, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  assert_result (stun, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  g_assert_false (cc_check_get_lookup_timed_out (tcp));
+}
+
 static void
 test_tls (void)
 {
@@ -452,6 +507,7 @@ main (int   argc,
 
   g_test_add_func ("/checks/dns", test_dns);
   g_test_add_func ("/checks/tcp", test_tcp);
+  g_test_add_func ("/checks/tcp/connect-timeout-after-lookup", test_tcp_connect_timeout_after_lookup);
   g_test_add_func ("/checks/tls", test_tls);
   g_test_add_func ("/checks/https", test_https);
   g_test_add_func ("/checks/websocket", test_websocket);

@@ -45,6 +45,7 @@ typedef struct
   guint           http_status;
   guint           tls_errors;
   gboolean        resolving;
+  gboolean        resolved;
   gboolean        lookup_timed_out;
   CcStatus        status;
   CcError         error;
@@ -362,6 +363,8 @@ cc_check_run_async (CcCheck             *self,
   priv->status = CC_STATUS_RUNNING;
   priv->error = CC_ERROR_NONE;
   priv->lookup_timed_out = FALSE;
+  priv->resolving = FALSE;
+  priv->resolved = FALSE;
   priv->started_us = g_get_monotonic_time ();
   g_debug ("%s %s (%s): started, time limit %u ms", priv->kind, priv->target,
            priv->transport ? priv->transport : "-", priv->timeout_ms);
@@ -708,12 +711,37 @@ void
 cc_check_note_socket_event (CcCheck            *self,
                             GSocketClientEvent  event)
 {
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
   g_return_if_fail (CC_IS_CHECK (self));
 
-  if (event == G_SOCKET_CLIENT_RESOLVING)
-    cc_check_set_resolving (self, TRUE);
-  else if (event == G_SOCKET_CLIENT_RESOLVED)
-    cc_check_set_resolving (self, FALSE);
+  /* Only the first RESOLVING is the name lookup. GSocketClient may announce it
+   * again when it asks its address enumerator for another address (after a
+   * failed attempt, or when its happy-eyeballs timer fires 250 ms into an
+   * attempt, which on a satellite link is every attempt), and then announce no
+   * RESOLVED when there is none. Once a lookup has answered, the run's resolver
+   * answers again from what it has: a deadline that comes later is the
+   * connection's, not the resolver's. */
+  switch (event)
+    {
+    case G_SOCKET_CLIENT_RESOLVING:
+      if (!priv->resolved)
+        priv->resolving = TRUE;
+      break;
+    case G_SOCKET_CLIENT_RESOLVED:
+    case G_SOCKET_CLIENT_CONNECTING:
+    case G_SOCKET_CLIENT_CONNECTED:
+    case G_SOCKET_CLIENT_PROXY_NEGOTIATING:
+    case G_SOCKET_CLIENT_PROXY_NEGOTIATED:
+    case G_SOCKET_CLIENT_TLS_HANDSHAKING:
+    case G_SOCKET_CLIENT_TLS_HANDSHAKED:
+    case G_SOCKET_CLIENT_COMPLETE:
+      priv->resolving = FALSE;
+      priv->resolved = TRUE;
+      break;
+    default:
+      break;
+    }
 }
 
 void
