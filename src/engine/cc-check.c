@@ -9,7 +9,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <time.h>
+#include <sys/socket.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -21,6 +24,10 @@
 /* Used when nobody sets a timeout: long enough for a slow TLS handshake across an
  * ocean, short enough that a silently dropping firewall is reported quickly. */
 #define CC_CHECK_DEFAULT_TIMEOUT_MS 5000
+/* A kernel receive stamp older than this (or in the future) means the wall
+ * clock was set meanwhile: the stamp is not used. No datagram waits that long
+ * in a socket we read. */
+#define CC_RECEIVE_STAMP_MAX_AGE_US (10 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -822,4 +829,77 @@ cc_check_set_bitrate_kbps (CcCheck *self,
   g_return_if_fail (CC_IS_CHECK (self));
   priv = cc_check_get_instance_private (self);
   priv->bitrate_kbps = kbps;
+}
+
+gboolean
+cc_socket_enable_receive_timestamps (GSocket *socket)
+{
+  int on = 1;
+
+  g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
+
+  return setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
+}
+
+gssize
+cc_socket_receive_timed (GSocket  *socket,
+                         guint8   *buffer,
+                         gsize     size,
+                         gint64   *received_us,
+                         GError  **error)
+{
+  union {
+    char           buf[CMSG_SPACE (sizeof (struct timespec))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { buffer, size };
+  struct msghdr msg = { 0 };
+  struct timespec now_real;
+  gint64 now_us;
+  gssize n;
+
+  g_return_val_if_fail (G_IS_SOCKET (socket), -1);
+  g_return_val_if_fail (received_us != NULL, -1);
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+
+  /* GSocket's receive_message drops control messages it has no deserializer
+   * for, kernel stamps among them (PITFALLS.md): recvmsg() on its fd. */
+  do
+    n = recvmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+
+  now_us = g_get_monotonic_time ();
+  *received_us = now_us;
+
+  if (n < 0)
+    {
+      int errsv = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (errsv), g_strerror (errsv));
+      return -1;
+    }
+
+  /* The stamp is wall-clock time: its age, taken against the wall clock now,
+   * moves it onto the monotonic clock the send moments are taken with. */
+  clock_gettime (CLOCK_REALTIME, &now_real);
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+    {
+      if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPNS)
+        {
+          struct timespec stamp;
+          gint64 age_us;
+
+          memcpy (&stamp, CMSG_DATA (cmsg), sizeof stamp);
+          age_us = ((gint64) now_real.tv_sec - stamp.tv_sec) * G_USEC_PER_SEC +
+                   ((gint64) now_real.tv_nsec - stamp.tv_nsec) / 1000;
+          if (age_us >= 0 && age_us < CC_RECEIVE_STAMP_MAX_AGE_US)
+            *received_us = now_us - age_us;
+        }
+    }
+
+  return n;
 }

@@ -163,4 +163,19 @@ void          cc_check_expire           (CcCheck    *self);
 void          cc_check_note_socket_event (CcCheck           *self,
                                           GSocketClientEvent event);
 
+/* Timing helpers for the checks that measure round trips: the moments are the
+ * network's, not the main loop's (README "Timings").
+ *
+ * Asks the kernel to stamp each datagram @socket receives (SO_TIMESTAMPNS). */
+gboolean      cc_socket_enable_receive_timestamps (GSocket  *socket);
+/* Reads one datagram like g_socket_receive() (never blocking) and gives, in
+ * g_get_monotonic_time()'s clock, the moment the kernel received it: however
+ * long the main loop took to get here does not count. Without a kernel stamp,
+ * the moment of this call. */
+gssize        cc_socket_receive_timed   (GSocket    *socket,
+                                         guint8     *buffer,
+                                         gsize       size,
+                                         gint64     *received_us,
+                                         GError    **error);
+
 G_END_DECLS

@@ -11,6 +11,11 @@
  *  - burst: Binding requests at a fixed pace, like a call's audio packets, giving
  *    round-trip time, RFC 3550 jitter and loss. The burst plans itself inside the
  *    check's time limit and ends with its numbers before the deadline.
+ * Round trips run from the moment of the send call to the moment the kernel
+ * received the answer (SO_TIMESTAMPNS, on UDP) or, on a stream, to the read
+ * callback before anything else is done: a busy main loop does not lengthen
+ * them. Streams have TCP_NODELAY, as a call's media would: with Nagle's
+ * algorithm a small request waits for the ACK of the one before.
  * Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2): the
  * stream is split with stun_message_validate_buffer_length(). Credentials never
  * leave this object except inside MESSAGE-INTEGRITY.
@@ -21,6 +26,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <glib/gi18n-lib.h>
 #include <stun/stunagent.h>
@@ -98,7 +105,8 @@ struct _CcStunCheck
   GSource         *retransmit;
   guint            sends;
   guint            rto_ms;
-  gint64           sent_us;
+  gint64           sent_us;          /* the transaction's first send */
+  gint64           received_us;      /* when the message being handled came */
   gboolean         got_garbage;      /* bytes that are not STUN at all */
   gboolean         got_unmatched;    /* STUN that answers none of our requests */
   gboolean         got_stun;         /* a message that validated */
@@ -473,7 +481,7 @@ cc_stun_check_burst_reply (CcStunCheck  *self,
   slot = &g_array_index (self->slots, BurstSlot, index);
   if (slot->rtt_ms < 0)
     {
-      slot->rtt_ms = (g_get_monotonic_time () - slot->sent_us) / 1000.0;
+      slot->rtt_ms = MAX (0, self->received_us - slot->sent_us) / 1000.0;
       self->received++;
     }
 
@@ -489,7 +497,13 @@ static gboolean cc_stun_check_retransmit_cb (gpointer user_data);
 static void
 cc_stun_check_send_request (CcStunCheck *self)
 {
-  self->sent_us = g_get_monotonic_time ();
+  /* A retransmission carries the same transaction id (RFC 8489 §6.2.1), so an
+   * answer does not say which send it answers: it is timed from the first,
+   * which makes the round trip an upper bound once the request went out again
+   * (Karn's ambiguity; on a 600 ms satellite path, the answer to the first
+   * send comes 100 ms after the second). */
+  if (self->sends == 0)
+    self->sent_us = g_get_monotonic_time ();
   self->sends++;
   cc_stun_check_send_bytes (self, self->request, self->request_len);
 
@@ -559,12 +573,36 @@ cc_stun_check_release (CcStunCheck *self)
   memset (buffer, 0, sizeof buffer);
 }
 
+static double
+cc_stun_check_transaction_rtt (CcStunCheck *self)
+{
+  return MAX (0, self->received_us - self->sent_us) / 1000.0;
+}
+
+/* Takes @detail; adds, when the request was sent more than once, that its
+ * round trip is only an upper bound. */
+static char *
+cc_stun_check_note_retransmission (CcStunCheck *self,
+                                   char        *detail)
+{
+  char *noted;
+
+  if (self->sends <= 1)
+    return detail;
+
+  noted = g_strconcat (detail, " ",
+                       _("The request had to be sent again before this answer came, so the round trip is at most this long."),
+                       NULL);
+  g_free (detail);
+  return noted;
+}
+
 static void
 cc_stun_check_binding_reply (CcStunCheck *self,
                              CcStunReply *reply)
 {
   g_autofree char *detail = NULL;
-  double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
+  double rtt = cc_stun_check_transaction_rtt (self);
 
   switch (reply->kind)
     {
@@ -573,6 +611,7 @@ cc_stun_check_binding_reply (CcStunCheck *self,
       detail = g_strdup_printf (_("The server answered from %s:%u over %s in %.0f ms; it sees this device as %s."),
                                 cc_check_get_address (CC_CHECK (self)), self->port,
                                 path_words (self), rtt, reply->mapped);
+      detail = cc_stun_check_note_retransmission (self, detail);
       cc_stun_check_finish_pass (self, detail);
       break;
 
@@ -620,6 +659,7 @@ cc_stun_check_allocate_challenge (CcStunCheck *self,
       cc_check_set_metrics (CC_CHECK (self), rtt, -1, -1);
       detail = g_strdup_printf (_("The relay answered in %.0f ms and asked for credentials (realm “%s”): TURN over %s port %u reaches the server."),
                                 rtt, reply->realm, path_words (self), self->port);
+      detail = cc_stun_check_note_retransmission (self, detail);
       cc_stun_check_finish_pass (self, detail);
       return;
     }
@@ -670,7 +710,7 @@ cc_stun_check_allocate_reply (CcStunCheck *self,
                               CcStunReply *reply)
 {
   g_autofree char *detail = NULL;
-  double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
+  double rtt = cc_stun_check_transaction_rtt (self);
 
   switch (reply->kind)
     {
@@ -681,6 +721,7 @@ cc_stun_check_allocate_reply (CcStunCheck *self,
       detail = g_strdup_printf (_("The relay at %s:%u gave this device the relayed address %s over %s in %.0f ms (released again at once)."),
                                 cc_check_get_address (CC_CHECK (self)), self->port,
                                 self->relayed, path_words (self), rtt);
+      detail = cc_stun_check_note_retransmission (self, detail);
       cc_stun_check_release (self);
       cc_stun_check_finish_pass (self, detail);
       return;
@@ -849,7 +890,7 @@ cc_stun_check_udp_readable_cb (GSocket      *socket,
   for (guint i = 0; i < 64 && !cc_check_is_done (CC_CHECK (self)); i++)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, &error);
+      gssize n = cc_socket_receive_timed (socket, buffer, sizeof buffer, &self->received_us, &error);
 
       if (n < 0)
         {
@@ -877,6 +918,8 @@ cc_stun_check_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gssize n;
 
+  /* The answer's moment first, before anything else is done. */
+  self->received_us = g_get_monotonic_time ();
   self->stream_ops--;
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
 
@@ -1065,6 +1108,9 @@ cc_stun_check_connect_cb (GObject      *object,
       cc_check_set_address (CC_CHECK (self), address);
     }
 
+  /* Each request goes out when it is sent, not when the last one is ACKed. */
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
   if (self->transport == CC_TRANSPORT_TCP)
     {
       self->stream = G_IO_STREAM (g_steal_pointer (&connection));
@@ -1140,6 +1186,7 @@ cc_stun_check_resolve_cb (GObject      *object,
 
   /* Connected, so the kernel filters other senders and reports ICMP errors. */
   g_socket_set_blocking (self->socket, FALSE);
+  cc_socket_enable_receive_timestamps (self->socket);
   if (!g_socket_connect (self->socket, server, NULL, &error))
     {
       cc_stun_check_finish_error (self, error);
