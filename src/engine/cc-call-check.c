@@ -9,6 +9,14 @@
  * process's clock), and echoes each audio packet so that agent 0 measures the
  * round trip.
  *
+ * What the round trip means: both agents are on this device, so an echo
+ * crosses this device's path to the relay four times (agent 0 → relay →
+ * agent 1, and back the same way), twice what a call's media would, whose far
+ * end is elsewhere. The call reports half the echo's time: the round trip
+ * between this device and the relay through the network under test, the same
+ * quantity the STUN checks and the media burst measure (README "What is
+ * checked"). The jitter is that of the one-way trip agent 0 → relay → agent 1.
+ *
  * TURN over TLS: libnice's TURN_TLS relay type does no real TLS (PITFALLS.md), so
  * the agent is given TURN over TCP to a bridge: a listener on 127.0.0.1 that
  * accepts exactly one connection — the agent's — is closed at once, and splices
@@ -24,6 +32,7 @@
 #include <netinet/tcp.h>
 
 #include <nice/agent.h>
+#include <stun/usages/timer.h>
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
@@ -35,8 +44,16 @@
 #define CC_CALL_VIDEO_BYTES   1100
 #define CC_CALL_VIDEO_PER_TICK 2
 #define CC_CALL_PACKETS_MAX   ((CC_CALL_STREAM_MS / CC_CALL_TICK_MS + 1) * (1 + CC_CALL_VIDEO_PER_TICK))
-/* Late packets still count after the stream stops. */
+/* Late packets still count after the stream stops: for this long at least,
+ * and for CC_CALL_DRAIN_FACTOR times the longest one-way trip measured (a
+ * packet sent last is not lost because the path is long: on a satellite link
+ * it is 0.6 s on its way), but never more than CC_CALL_DRAIN_MAX_MS. */
 #define CC_CALL_DRAIN_MS      500
+#define CC_CALL_DRAIN_FACTOR  1.5
+#define CC_CALL_DRAIN_MAX_MS  2000
+/* The drain ends this long before the check's deadline at the latest, so the
+ * call reports what it measured rather than a timeout. */
+#define CC_CALL_DRAIN_MARGIN_MS 100
 
 #define CC_CALL_MAGIC "CCAL"
 #define CC_CALL_HEADER 17 /* magic 4, kind 1, sequence 4, send time 8 */
@@ -52,6 +69,7 @@ struct _CcCallCheck
   char                *credential;
 
   GCancellable        *cancellable;
+  gint64               started_us;
   CcCheck             *allocation;
   char                *proxy_ip;
   guint16              proxy_port;
@@ -84,6 +102,7 @@ struct _CcCallCheck
   guint64              bytes_received;
   double               jitter_us;
   gint64               last_transit_us;
+  gint64               max_transit_us;
   gboolean             have_transit;
   double               rtt_sum_ms;
   guint                rtt_count;
@@ -265,7 +284,8 @@ cc_call_check_finish (CcCallCheck *self)
 
   loss = 100.0 * (self->sent - MIN (self->received, self->sent)) / self->sent;
   jitter_ms = self->jitter_us / 1000.0;
-  rtt_ms = self->rtt_count > 0 ? self->rtt_sum_ms / self->rtt_count : -1;
+  /* Half the echo: see the top of this file. */
+  rtt_ms = self->rtt_count > 0 ? self->rtt_sum_ms / self->rtt_count / 2.0 : -1;
   kbps = self->bytes_received * 8.0 / CC_CALL_STREAM_MS;
 
   cc_check_set_metrics (CC_CHECK (self), rtt_ms, jitter_ms, loss);
@@ -372,8 +392,15 @@ cc_call_check_tick_cb (gpointer user_data)
 
   if (elapsed_us >= CC_CALL_STREAM_MS * 1000)
     {
+      gint64 left_ms = (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - CC_CALL_DRAIN_MARGIN_MS
+                       - (g_get_monotonic_time () - self->started_us) / 1000;
+      guint drain_ms = CLAMP ((guint) (self->max_transit_us * CC_CALL_DRAIN_FACTOR / 1000),
+                              CC_CALL_DRAIN_MS, CC_CALL_DRAIN_MAX_MS);
+
+      drain_ms = (guint) CLAMP (left_ms, 0, (gint64) drain_ms);
+
       g_clear_pointer (&self->tick, g_source_unref);
-      self->drain = g_timeout_source_new (CC_CALL_DRAIN_MS);
+      self->drain = g_timeout_source_new (drain_ms);
       g_source_set_callback (self->drain, cc_call_check_drain_cb, self, NULL);
       g_source_set_name (self->drain, "[connection-check] call drain");
       g_source_attach (self->drain, g_main_context_get_thread_default ());
@@ -429,6 +456,7 @@ cc_call_check_recv_cb (NiceAgent *agent,
         self->jitter_us += (d - self->jitter_us) / 16.0;
       }
     self->last_transit_us = transit;
+    self->max_transit_us = MAX (self->max_transit_us, transit);
     self->have_transit = TRUE;
   }
 
@@ -580,6 +608,14 @@ cc_call_check_start_agents (CcCallCheck *self,
                     "ice-udp", TRUE,
                     "ice-tcp", FALSE,
                     "upnp", FALSE,
+                    /* libnice gives up an Allocate over TCP after 2 s
+                     * (STUN_TIMER_DEFAULT_RELIABLE_TIMEOUT): less than a
+                     * TLS relay behind a satellite link needs (TCP, TLS and
+                     * the 401 are three round trips of 0.6 s before the
+                     * allocation's own), and less than this check waits. */
+                    "stun-reliable-timeout",
+                    (guint) MAX ((gint64) STUN_TIMER_DEFAULT_RELIABLE_TIMEOUT,
+                                 (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - CC_CALL_STREAM_MS),
                     NULL);
       /* libnice leaves loopback out of its own list of local addresses. */
       if (g_str_has_prefix (relay_ip, "127.") || g_str_equal (relay_ip, "::1"))
@@ -892,6 +928,7 @@ cc_call_check_start (CcCheck      *check,
   CcCallCheck *self = CC_CALL_CHECK (check);
 
   g_set_object (&self->cancellable, cancellable);
+  self->started_us = g_get_monotonic_time ();
 
   if (self->transport == CC_TRANSPORT_TCP)
     {
