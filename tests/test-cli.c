@@ -515,8 +515,24 @@ test_wrong_credentials (void)
   g_assert_true (g_file_set_contents (ice_path, ice, -1, NULL));
   run_app (&r, args);
   report = parse_report (parser, r.out);
+  /* The check says what happened: the relay refused the login. */
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "auth-required"));
-  /* The test call cannot get a relay address: said, not crashed. */
+  /* The requirement says what it means: the relay answered, so the path
+   * works; the login is wrong or expired, and where it came from. No request
+   * to IT, and no blocked verdict for a network that lets calls through. */
+  g_assert_cmpstr (status_of (report, "turn-udp"), ==, "pass");
+  g_assert_cmpstr (status_of (report, "media-udp"), ==, "pass");
+  assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
+                   "refused the TURN login given");
+  assert_contains (hint_of (report, "turn-udp"), ice_path);
+  assert_contains (hint_of (report, "turn-udp"), "expired");
+  g_assert_null (strstr (hint_of (report, "turn-udp"), "ask IT"));
+  g_assert_null (strstr (hint_of (report, "media-udp"), "ask IT"));
+  assert_verdict (&r, report, "ready");
+  assert_contains (json_object_get_string_member (report, "summary"), "refused the TURN login in the file");
+  assert_contains (json_object_get_string_member (report, "summary"), "no test call could be made");
+  g_assert_null (strstr (json_object_get_string_member (report, "summary"), "no call got through"));
+  /* The test call could not get a relay address: said, not crashed. */
   g_assert_cmpstr (json_object_get_string_member (find_check (report, "media-udp", "ice-call"), "status"),
                    ==, "fail");
   g_assert_true (json_object_get_null_member (json_object_get_object_member (report, "call"), "transport"));

@@ -98,11 +98,76 @@ cc_diagnosis_grade (double rtt_ms,
   return q;
 }
 
-/* A burst that got through but measured a poor path counts as a warning. */
+#define CC_TURN_LOGIN_KEY "cc-turn-login"
+#define CC_PROXY_LOGIN_KEY "cc-proxy-login-refused"
+
+void
+cc_diagnosis_mark_turn_login (CcCheck    *check,
+                              const char *source)
+{
+  g_return_if_fail (CC_IS_CHECK (check));
+
+  /* "" stands for the preferences: the data must not be NULL. */
+  g_object_set_data_full (G_OBJECT (check), CC_TURN_LOGIN_KEY, g_strdup (source ? source : ""), g_free);
+}
+
+/* A TURN allocation (or the test call that needed it) that failed because
+ * the relay refused the login given: the relay answered, twice (RFC 8489
+ * §9.2.5: a second 401 for the same realm means wrong or expired
+ * credentials), so the path to it works. Over TCP and TLS through a proxy
+ * that wants a login, auth-required may be the proxy's instead
+ * (cc_diagnosis_note_proxy_login ()). */
+static gboolean
+relay_refused_login (CcCheck *check)
+{
+  const char *kind = cc_check_get_kind (check);
+
+  return cc_check_get_status (check) == CC_STATUS_FAIL &&
+         cc_check_get_error (check) == CC_ERROR_AUTH_REQUIRED &&
+         (g_strcmp0 (kind, "turn-allocate") == 0 || g_strcmp0 (kind, "ice-call") == 0) &&
+         g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY) != NULL &&
+         g_object_get_data (G_OBJECT (check), CC_PROXY_LOGIN_KEY) == NULL;
+}
+
+/* The first check of @req whose login the relay refused, or NULL. */
+static CcCheck *
+find_refused_login (CcRequirement *req)
+{
+  GListModel *checks = cc_requirement_get_checks (req);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+
+      if (relay_refused_login (check))
+        return check;
+    }
+  return NULL;
+}
+
+/* For the person: the login is wrong or expired, where it came from, and
+ * that the network is not the problem. */
+static char *
+refused_login_hint (CcCheck *check)
+{
+  const char *source = g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY);
+
+  if (source == NULL || source[0] == '\0')
+    return g_strdup (_("The relay answered, so the network lets it through, but it refused the TURN username and password from this app’s preferences: they are wrong, or they were time-limited and have expired. Enter a current login in the preferences and test again to measure a call; nothing needs to change on the network."));
+  return g_strdup_printf (_("The relay answered, so the network lets it through, but it refused the TURN username and password in the file %s: they are wrong, or they were time-limited and have expired (such logins often last only hours). Get a current login from whoever gave you the file and test again to measure a call; nothing needs to change on the network."),
+                          source);
+}
+
+/* A burst that got through but measured a poor path counts as a warning. A
+ * relay that refused the login given answered: its path passes, and a test
+ * call that could not be made for that reason measured nothing. */
 static CcStatus
 effective_status (CcCheck *check)
 {
   CcStatus status = cc_check_get_status (check);
+
+  if (relay_refused_login (check))
+    return g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 ? CC_STATUS_SKIP : CC_STATUS_PASS;
 
   if (status == CC_STATUS_PASS &&
       g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 &&
@@ -831,6 +896,19 @@ cc_diagnosis_update (CcRequirement *req,
     {
     case CC_STATUS_PASS:
       summary = pass_summary (req);
+      if (find_refused_login (req) != NULL)
+        {
+          g_autofree char *works = g_steal_pointer (&summary);
+
+          if (g_strcmp0 (cc_check_get_kind (find_refused_login (req)), "ice-call") == 0)
+            /* TRANSLATORS: "UDP high ports work (…); no test call: the relay refused the TURN login given (wrong or expired)" */
+            summary = g_strdup_printf (_("%s; no test call: the relay refused the TURN login given (wrong or expired)"), works);
+          else
+            /* TRANSLATORS: "The relay answers over UDP; it refused the TURN login given (wrong or expired)" */
+            summary = g_strdup_printf (_("%s; it refused the TURN login given (wrong or expired)"), works);
+          hint = refused_login_hint (find_refused_login (req));
+          break;
+        }
       if (g_str_equal (cc_requirement_get_id (req), "domains"))
         {
           g_autofree char *request = it_request (req, profile);
@@ -922,6 +1000,119 @@ static gboolean
 is_bad (CcStatus status)
 {
   return status == CC_STATUS_FAIL || status == CC_STATUS_WARN;
+}
+
+gboolean
+cc_diagnosis_turn_login_refused (GListModel *requirements,
+                                 gboolean   *no_call)
+{
+  gboolean refused = FALSE;
+  guint calls = 0, calls_refused = 0;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (requirements), FALSE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+          gboolean is_call = g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0;
+
+          calls += is_call;
+          if (relay_refused_login (check))
+            {
+              refused = TRUE;
+              calls_refused += is_call;
+            }
+        }
+    }
+
+  if (no_call != NULL)
+    *no_call = calls > 0 && calls == calls_refused;
+  return refused;
+}
+
+/* One sentence for the verdict's summary when the relay refused the login. */
+static char *
+refused_login_sentence (GListModel *requirements)
+{
+  const char *source = NULL;
+  gboolean no_call = FALSE;
+
+  if (!cc_diagnosis_turn_login_refused (requirements, &no_call))
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements) && source == NULL; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      CcCheck *check = find_refused_login (req);
+
+      if (check != NULL)
+        source = g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY);
+    }
+
+  if (source == NULL || source[0] == '\0')
+    return g_strdup (no_call
+                     ? _("The relay refused the TURN login in this app’s preferences (wrong or expired), so no test call could be made: enter a current login and test again to measure one.")
+                     : _("The relay refused the TURN login in this app’s preferences on some transports (wrong or expired)."));
+  return g_strdup_printf (no_call
+                          ? _("The relay refused the TURN login in the file %s (wrong or expired), so no test call could be made: get a current login and test again to measure one.")
+                          : _("The relay refused the TURN login in the file %s on some transports (wrong or expired)."),
+                          source);
+}
+
+void
+cc_diagnosis_note_proxy_login (GListModel *requirements,
+                               CcProfile  *profile)
+{
+  gboolean proxy_asked = FALSE;
+  guint n;
+
+  g_return_if_fail (G_IS_LIST_MODEL (requirements));
+  g_return_if_fail (CC_IS_PROFILE (profile));
+
+  n = g_list_model_get_n_items (requirements);
+  for (guint i = 0; i < n && !proxy_asked; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks) && !proxy_asked; j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+          const char *kind = cc_check_get_kind (check);
+
+          proxy_asked = cc_check_get_status (check) == CC_STATUS_FAIL &&
+                        cc_check_get_error (check) == CC_ERROR_AUTH_REQUIRED &&
+                        g_strcmp0 (kind, "turn-allocate") != 0 && g_strcmp0 (kind, "ice-call") != 0;
+        }
+    }
+  if (!proxy_asked)
+    return;
+
+  /* UDP never goes through a web proxy: only TCP and TLS can be its. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+      gboolean changed = FALSE;
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+
+          if (relay_refused_login (check) && g_strcmp0 (cc_check_get_transport (check), "udp") != 0)
+            {
+              g_object_set_data (G_OBJECT (check), CC_PROXY_LOGIN_KEY, GINT_TO_POINTER (TRUE));
+              changed = TRUE;
+            }
+        }
+      if (changed)
+        cc_diagnosis_update (req, profile);
+    }
 }
 
 CcVerdict
@@ -1017,6 +1208,19 @@ cc_diagnosis_verdict (GListModel  *requirements,
         default:
           *summary = NULL;
           break;
+        }
+    }
+
+  if (summary != NULL && *summary != NULL && verdict != CC_VERDICT_UNKNOWN)
+    {
+      g_autofree char *login = refused_login_sentence (requirements);
+
+      if (login != NULL)
+        {
+          char *both = g_strjoin (" ", *summary, login, NULL);
+
+          g_free (*summary);
+          *summary = both;
         }
     }
 

@@ -55,4 +55,21 @@ void        cc_diagnosis_note_proxy       (GListModel    *requirements,
 gboolean    cc_diagnosis_note_offline     (GListModel    *requirements,
                                            CcProfile     *profile);
 
+/* Marks @check (a TURN allocation or a test call) as using a TURN login from
+ * @source: the --ice-servers file's name, or NULL for the app's preferences.
+ * A relay that refuses that login is then a finding about the login, not
+ * about the network. */
+void        cc_diagnosis_mark_turn_login  (CcCheck       *check,
+                                           const char    *source);
+/* After a whole run: where a proxy asked for a login (a check that is not a
+ * relay's failed with auth-required), a TCP or TLS relay check's
+ * auth-required may be the proxy's, not the relay's: those are judged as
+ * failures again. */
+void        cc_diagnosis_note_proxy_login (GListModel    *requirements,
+                                           CcProfile     *profile);
+/* Whether the relay refused the TURN login given (wrong or expired) on any
+ * relay check of the run, and every test call failed for that reason. */
+gboolean    cc_diagnosis_turn_login_refused (GListModel  *requirements,
+                                             gboolean    *no_call);
+
 G_END_DECLS

@@ -28,6 +28,7 @@ cc_ice_server_free (CcIceServer *server)
   g_free (server->url);
   g_free (server->host);
   g_free (server->username);
+  g_free (server->source);
   if (server->credential != NULL)
     {
       memset (server->credential, 0, strlen (server->credential));
@@ -277,6 +278,8 @@ cc_ice_servers_load_from_data (const char  *data,
 
           server->username = g_strdup (username);
           server->credential = g_strdup (credential);
+          /* Said when the relay refuses the login: where to correct it. */
+          server->source = g_strdup (source_name);
         }
     }
 

@@ -21,6 +21,7 @@ typedef struct
   gboolean     is_turn;    /* turn: or turns:, else stun: */
   char        *username;
   char        *credential;
+  char        *source;     /* the file the login came from; NULL: the app's preferences */
 } CcIceServer;
 
 void       cc_ice_server_free           (CcIceServer  *server);

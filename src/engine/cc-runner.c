@@ -175,7 +175,10 @@ allocate_check (CcRunner    *self,
   CcIceServer *server = find_credentials (self, host, port, transport);
 
   if (server != NULL)
-    cc_stun_check_set_credentials (CC_STUN_CHECK (check), server->username, server->credential);
+    {
+      cc_stun_check_set_credentials (CC_STUN_CHECK (check), server->username, server->credential);
+      cc_diagnosis_mark_turn_login (check, server->source);
+    }
 
   return check;
 }
@@ -297,6 +300,7 @@ build_checks (CcRunner *self)
           if (allocations[t] == NULL || server == NULL)
             continue;
           call = cc_call_check_new (order[t], turn->host, port, server->username, server->credential);
+          cc_diagnosis_mark_turn_login (call, server->source);
           cc_call_check_set_allocation (CC_CALL_CHECK (call), allocations[t]);
           add_timed (self, order[t] == CC_TRANSPORT_UDP ? "media-udp" : "turn-tcp", call,
                      CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_EXTRA_MS);
@@ -426,17 +430,25 @@ cc_runner_complete (CcRunner *self)
   cc_set_str (&self->proxy, cc_network_check_get_proxy (self->network_check));
   cc_set_str (&self->connectivity, cc_network_check_get_connectivity (self->network_check));
   if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    cc_diagnosis_note_proxy (G_LIST_MODEL (self->requirements), self->proxy);
+    {
+      cc_diagnosis_note_proxy_login (G_LIST_MODEL (self->requirements), self->profile);
+      cc_diagnosis_note_proxy (G_LIST_MODEL (self->requirements), self->proxy);
+    }
   /* A stopped run has no verdict: what did not run proves nothing. */
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     self->verdict = CC_VERDICT_UNKNOWN;
   else
     {
       g_autofree char *call = NULL;
+      gboolean no_call = FALSE;
 
       self->verdict = cc_diagnosis_verdict (G_LIST_MODEL (self->requirements), self->profile, &summary);
-      /* The transport a call would really use belongs to the answer. */
-      call = cc_report_describe_call (G_LIST_MODEL (self->requirements));
+      /* The transport a call would really use belongs to the answer; when
+       * the relay refused the login, the summary already says why there was
+       * no call. */
+      cc_diagnosis_turn_login_refused (G_LIST_MODEL (self->requirements), &no_call);
+      if (!no_call)
+        call = cc_report_describe_call (G_LIST_MODEL (self->requirements));
       if (call != NULL && summary != NULL)
         {
           char *both = g_strjoin (" ", summary, call, NULL);
