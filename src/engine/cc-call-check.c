@@ -498,6 +498,31 @@ cc_call_check_start_stream (CcCallCheck *self)
   cc_call_check_tick_cb (self);
 }
 
+/* Judging: ICE gave up. When this device's own allocation on the same relay
+ * and transport succeeded, the relay grants addresses and answers: what got
+ * lost on the way were the connectivity checks, which a slow or lossy link
+ * does (and a firewall that lets the allocation through would not stop).
+ * That is a quality finding, with no error class; otherwise it stays a
+ * protocol error. */
+static void
+cc_call_check_judge_ice_failed (CcCallCheck *self)
+{
+  g_autofree char *detail = NULL;
+
+  if (self->allocation != NULL && cc_check_get_status (self->allocation) == CC_STATUS_PASS)
+    {
+      detail = g_strdup_printf (_("Both ends got a relay address over %s, but the connectivity checks between them were lost on the way: the link is too slow or loses too many packets for a call."),
+                                transport_label (self->transport));
+      cc_call_check_stop (self);
+      cc_check_warn (CC_CHECK (self), CC_ERROR_NONE, detail);
+      return;
+    }
+
+  detail = g_strdup_printf (_("Both ends got a relay address over %s, but ICE found no working path between them through the relay."),
+                            transport_label (self->transport));
+  cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+}
+
 static void
 cc_call_check_state_changed_cb (NiceAgent *agent,
                                 guint      stream_id,
@@ -513,9 +538,7 @@ cc_call_check_state_changed_cb (NiceAgent *agent,
 
   if (state == NICE_COMPONENT_STATE_FAILED)
     {
-      g_autofree char *detail = g_strdup_printf (_("Both ends got a relay address over %s, but ICE found no working path between them through the relay."),
-                                                 transport_label (self->transport));
-      cc_call_check_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+      cc_call_check_judge_ice_failed (self);
       return;
     }
 
@@ -949,6 +972,13 @@ cc_call_check_timed_out (CcCheck *check)
   CcCallCheck *self = CC_CALL_CHECK (check);
   g_autofree char *detail = NULL;
 
+  /* Judging: a call whose packets arrive, only slowly, is measured with
+   * what arrived, not called a timeout. */
+  if (self->streaming && self->received > 0)
+    {
+      cc_call_check_finish (self);
+      return;
+    }
   if (self->streaming)
     detail = g_strdup_printf (_("The call through the relay over %s started but did not finish in time."),
                               transport_label (self->transport));

@@ -41,6 +41,15 @@
 #define CC_LOSS_FAIR_PCT     3.0
 #define CC_LOSS_POOR_PCT     8.0
 
+/* What a call needs to get through. Video: Whereby's own bandwidth test
+ * (BandwidthTester in Whereby's browser SDK, the `whereby-sfu#bw-test-v1`
+ * session) warns when the SFU sees less than 1.5 Mbit/s of available bitrate
+ * or more than 3 % loss either way. Audio only: the test call's own audio
+ * stream, Opus at 64 kbit/s with its packets (RFC 7587 §3.1.1 recommends
+ * 28-40 kbit/s for fullband speech, less for narrower bands). */
+#define CC_VIDEO_NEEDS_KBPS 1500.0
+#define CC_AUDIO_NEEDS_KBPS   64.0
+
 const char *
 cc_verdict_to_string (CcVerdict verdict)
 {
@@ -170,12 +179,80 @@ effective_status (CcCheck *check)
     return g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 ? CC_STATUS_SKIP : CC_STATUS_PASS;
 
   if (status == CC_STATUS_PASS &&
-      g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 &&
+      (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 ||
+       g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0) &&
       cc_diagnosis_grade (cc_check_get_rtt_ms (check), cc_check_get_jitter_ms (check),
                           cc_check_get_loss_pct (check)) == CC_QUALITY_POOR)
     return CC_STATUS_WARN;
 
   return status;
+}
+
+static char *describe_path (CcCheck *check);
+
+/* A quality finding: packets arrive, but too few, too late or too unevenly
+ * (a burst or a call graded poor, a call that warned about its path). No
+ * error class: the path works (DESIGN.md), it works poorly. */
+static gboolean
+is_quality_finding (CcCheck *check)
+{
+  return check != NULL && cc_check_get_error (check) == CC_ERROR_NONE &&
+         effective_status (check) == CC_STATUS_WARN &&
+         (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 ||
+          g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0);
+}
+
+/* What the test call got through, against what calls need. */
+static char *
+throughput_sentence (CcCheck *check)
+{
+  double kbps = cc_check_get_bitrate_kbps (check);
+  const char *verdict;
+
+  if (kbps < CC_AUDIO_NEEDS_KBPS)
+    verdict = _("That is too little even for audio.");
+  else if (kbps < CC_VIDEO_NEEDS_KBPS)
+    verdict = _("That is enough for audio, but too little for good video: turning video off helps.");
+  else
+    verdict = "";
+
+  return g_strdup_printf (_("The test call got about %.0f kbit/s through; a video call needs about %.0f kbit/s, an audio-only call about %.0f kbit/s. %s"),
+                          kbps, CC_VIDEO_NEEDS_KBPS, CC_AUDIO_NEEDS_KBPS, verdict);
+}
+
+/* For the person, not for IT: what was measured, what a call needs, where
+ * such trouble usually comes from and what to try. The thresholds are the
+ * grades' (see above). IT would only be named with evidence that a device in
+ * the path shapes the traffic, which these measurements do not give. */
+static char *
+quality_hint (CcCheck *check)
+{
+  g_autofree char *path = describe_path (check);
+  g_autofree char *measured = NULL;
+  g_autofree char *needs = NULL;
+
+  if (cc_check_get_loss_pct (check) >= 0)
+    measured = g_strdup_printf (_("Measured over %s: %.1f %% of packets lost, %.0f ms round trip, %.0f ms jitter."),
+                                path, cc_check_get_loss_pct (check), MAX (0, cc_check_get_rtt_ms (check)),
+                                MAX (0, cc_check_get_jitter_ms (check)));
+  else
+    measured = g_strdup (cc_check_get_detail (check) ? cc_check_get_detail (check) : "");
+  needs = g_strdup_printf (_("A call runs well below %.0f %% loss, %.0f ms round trip and %.0f ms jitter, and suffers from %.0f %%, %.0f ms or %.0f ms."),
+                           CC_LOSS_GOOD_PCT, CC_RTT_GOOD_MS, CC_JITTER_GOOD_MS,
+                           CC_LOSS_POOR_PCT, CC_RTT_POOR_MS, CC_JITTER_POOR_MS);
+  if (g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 && cc_check_get_bitrate_kbps (check) >= 0)
+    {
+      g_autofree char *rate = throughput_sentence (check);
+      char *both = g_strjoin (" ", measured, rate, NULL);
+
+      g_free (measured);
+      measured = both;
+    }
+
+  return g_strjoin (" ", measured, needs,
+                    _("The ports are open: this is the connection’s quality. It usually comes from a weak Wi-Fi signal, other traffic on the same link (downloads, backups, video streams, other calls) or a long path (satellite or mobile links, a distant VPN)."),
+                    _("Try a network cable or a place closer to the Wi-Fi access point, pause large transfers, and test again."),
+                    NULL);
 }
 
 static CcStatus
@@ -927,9 +1004,14 @@ cc_diagnosis_update (CcRequirement *req,
         summary = g_strdup_printf (status == CC_STATUS_FAIL
                                    /* TRANSLATORS: "Blocked: UDP port 443 gets no answer from host" */
                                    ? _("Blocked: %s")
+                                   : is_quality_finding (primary)
+                                   /* TRANSLATORS: "Slow: UDP port 3478 to host is poor (9.0 % loss, …)" */
+                                   ? _("Slow: %s")
                                    /* TRANSLATORS: "Problem: the WebSocket to host is refused" */
                                    : _("Problem: %s"), what);
-        if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") &&
+        if (status == CC_STATUS_WARN && is_quality_finding (primary))
+          hint = quality_hint (primary);
+        else if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") &&
             primary != NULL && cc_check_get_lookup_timed_out (primary))
           {
             /* No answer is not a filter: a filter answers (NXDOMAIN, REFUSED,
@@ -1000,6 +1082,32 @@ static gboolean
 is_bad (CcStatus status)
 {
   return status == CC_STATUS_FAIL || status == CC_STATUS_WARN;
+}
+
+/* The test call of @req that measured a poor path, or NULL. */
+static CcCheck *
+slow_call (CcRequirement *req)
+{
+  GListModel *checks = cc_requirement_get_checks (req);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
+
+      if (g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 && is_quality_finding (check) &&
+          cc_check_get_bitrate_kbps (check) >= 0)
+        return check;
+    }
+  return NULL;
+}
+
+/* Whether @req warns only because of how well its paths work. */
+static gboolean
+quality_only (CcRequirement *req)
+{
+  CcCheck *primary = NULL;
+
+  return compute_status (req, &primary) == CC_STATUS_WARN && is_quality_finding (primary);
 }
 
 gboolean
@@ -1199,7 +1307,17 @@ cc_diagnosis_verdict (GListModel  *requirements,
         case CC_VERDICT_BLOCKED:
           if (reason != NULL && (verdict == CC_VERDICT_BLOCKED || cc_requirement_get_hint (reason) != NULL))
             why = impact (reason, verdict == CC_VERDICT_BLOCKED ? CC_STATUS_FAIL : cc_requirement_get_status (reason));
-          if (why != NULL && why[0] != '\0')
+          if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason) &&
+              slow_call (reason) != NULL)
+            {
+              g_autofree char *rate = throughput_sentence (slow_call (reason));
+
+              *summary = g_strjoin (" ", _("Calls connect from this network, but the connection is too slow for good quality."),
+                                    rate, _("The hints below say what else was measured and what to try."), NULL);
+            }
+          else if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason))
+            *summary = g_strdup (_("Calls connect from this network, but the connection is slow or loses packets, so audio and video may stutter. The hints below say what was measured and what to try."));
+          else if (why != NULL && why[0] != '\0')
             *summary = g_strdup_printf (_("%s Forward the hints below to your IT department."), why);
           else
             *summary = g_strdup (_("Forward the hints below to your IT department."));
@@ -1245,7 +1363,8 @@ cc_diagnosis_note_proxy (GListModel *requirements,
       g_autofree char *hint = NULL;
       g_autofree char *summary = NULL;
 
-      if (req == NULL || !is_bad (status))
+      /* A slow path is not one the proxy keeps closed. */
+      if (req == NULL || !is_bad (status) || quality_only (req))
         continue;
 
       summary = g_strdup (cc_requirement_get_summary (req));

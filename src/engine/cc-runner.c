@@ -47,6 +47,11 @@ struct _CcRunner
 
   GTask          *task;
   guint           pending;
+  /* Test calls wait for every other check, then run one at a time: each has
+   * the link to itself, and none shifts the reachability checks' timings. */
+  GPtrArray      *calls;          /* CcRequirement, CcCheck, … in call order */
+  guint           next_call;
+  guint           others_pending;
   gint64          started_us;
 
   GDateTime      *started;
@@ -476,6 +481,51 @@ typedef struct
   CcRequirement *requirement;
 } CheckData;
 
+static void cc_runner_check_done_cb (GObject      *object,
+                                     GAsyncResult *result,
+                                     gpointer      user_data);
+
+static void
+cc_runner_start_check (CcRunner      *self,
+                       CcRequirement *req,
+                       CcCheck       *check)
+{
+  CheckData *data = g_new0 (CheckData, 1);
+
+  data->runner = g_object_ref (self);
+  data->requirement = g_object_ref (req);
+  cc_check_run_async (check, g_task_get_cancellable (self->task), cc_runner_check_done_cb, data);
+}
+
+/* The next test call, once the other checks have ended. */
+static void
+cc_runner_next_call (CcRunner *self)
+{
+  CcRequirement *req;
+  CcCheck *check;
+
+  if (self->others_pending > 0 || self->calls == NULL || self->next_call >= self->calls->len)
+    return;
+
+  req = self->calls->pdata[self->next_call];
+  check = self->calls->pdata[self->next_call + 1];
+  self->next_call += 2;
+  cc_runner_start_check (self, req, check);
+}
+
+/* The order a browser tries the relay in: UDP first, then TCP, then TLS. */
+static guint
+call_rank (CcCheck *check)
+{
+  const char *transport = cc_check_get_transport (check);
+
+  if (g_strcmp0 (transport, "udp") == 0)
+    return 0;
+  if (g_strcmp0 (transport, "tcp") == 0)
+    return 1;
+  return 2;
+}
+
 static void
 cc_runner_check_done_cb (GObject      *object,
                          GAsyncResult *result,
@@ -492,9 +542,17 @@ cc_runner_check_done_cb (GObject      *object,
   cc_diagnosis_update (req, self->profile);
   g_signal_emit (self, signals[CHECK_FINISHED], 0, req, check);
 
+  if (g_strcmp0 (cc_check_get_kind (check), "ice-call") != 0)
+    {
+      g_assert (self->others_pending > 0);
+      self->others_pending--;
+    }
+
   g_assert (self->pending > 0);
   if (--self->pending == 0)
     cc_runner_complete (self);
+  else
+    cc_runner_next_call (self);
 }
 
 static void
@@ -510,6 +568,7 @@ cc_runner_dispose (GObject *object)
   g_clear_object (&self->resolver);
   g_clear_pointer (&self->ice_servers, g_ptr_array_unref);
   g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->calls, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cc_runner_parent_class)->dispose (object);
 }
@@ -765,17 +824,40 @@ cc_runner_run_async (CcRunner            *self,
       return;
     }
 
-  for (guint i = 0; i < all->len; i += 2)
-    {
-      CcRequirement *req = all->pdata[i];
-      CcCheck *check = all->pdata[i + 1];
-      CheckData *data = g_new0 (CheckData, 1);
+  /* The test calls apart, in the order a browser would try them. */
+  g_clear_pointer (&self->calls, g_ptr_array_unref);
+  self->calls = g_ptr_array_new_with_free_func (g_object_unref);
+  self->next_call = 0;
+  for (guint rank = 0; rank < 3; rank++)
+    for (guint i = 0; i < all->len; i += 2)
+      if (all->pdata[i + 1] != NULL &&
+          g_strcmp0 (cc_check_get_kind (all->pdata[i + 1]), "ice-call") == 0 &&
+          call_rank (all->pdata[i + 1]) == rank)
+        {
+          g_ptr_array_add (self->calls, g_steal_pointer (&all->pdata[i]));
+          g_ptr_array_add (self->calls, g_steal_pointer (&all->pdata[i + 1]));
+        }
+  self->others_pending = self->pending - self->calls->len / 2;
 
-      data->runner = g_object_ref (self);
-      data->requirement = req;
-      cc_check_run_async (check, cancellable, cc_runner_check_done_cb, data);
-      g_object_unref (check);
-    }
+  /* Collected first: a check may end at once, and with it the run. */
+  {
+    g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < all->len; i += 2)
+      if (all->pdata[i + 1] != NULL)
+        {
+          g_ptr_array_add (others, g_steal_pointer (&all->pdata[i]));
+          g_ptr_array_add (others, g_steal_pointer (&all->pdata[i + 1]));
+        }
+
+    /* The run may hold the last reference of its task's owner: keep it. */
+    g_object_ref (self);
+    if (others->len == 0)
+      cc_runner_next_call (self);
+    for (guint i = 0; i < others->len; i += 2)
+      cc_runner_start_check (self, others->pdata[i], others->pdata[i + 1]);
+    g_object_unref (self);
+  }
 }
 
 CcVerdict
