@@ -461,6 +461,11 @@ describe_failure (CcCheck *check)
     case CC_ERROR_PROXY_FAILURE:
       return g_strdup_printf (_("the proxy refuses to connect to %s"), host);
     case CC_ERROR_AUTH_REQUIRED:
+      /* A relay's refusal of a login is judged apart (relay_refused_login ()):
+       * what is left is the proxy's 407. */
+      if (g_strcmp0 (cc_check_get_kind (check), "turn-allocate") != 0 &&
+          g_strcmp0 (cc_check_get_kind (check), "ice-call") != 0)
+        return g_strdup_printf (_("the proxy wants a login before it connects to %s"), host);
       return g_strdup_printf (_("%s asks for credentials"), host);
     case CC_ERROR_PROTOCOL_ERROR:
       return g_strdup_printf (_("%s on %s answers, but not as expected"), path, host);
@@ -1011,6 +1016,14 @@ cc_diagnosis_update (CcRequirement *req,
                                    : _("Problem: %s"), what);
         if (status == CC_STATUS_WARN && is_quality_finding (primary))
           hint = quality_hint (primary);
+        else if (primary != NULL && cc_check_get_error (primary) == CC_ERROR_AUTH_REQUIRED &&
+                 g_strcmp0 (cc_check_get_kind (primary), "turn-allocate") != 0 &&
+                 g_strcmp0 (cc_check_get_kind (primary), "ice-call") != 0)
+          /* The way out is open, through a proxy that wants a login: the
+           * person needs its username and password, not a rule from IT. */
+          hint = g_strjoin (" ", impact (req, status),
+                            _("The proxy this network uses wants a username and password before it connects anywhere. Enter them in the system’s proxy settings, or give the proxy as http://user:password@host:port, then test again; IT can tell you the login if you do not know it."),
+                            NULL);
         else if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") &&
             primary != NULL && cc_check_get_lookup_timed_out (primary))
           {
