@@ -874,6 +874,9 @@ test_proxy_auth (void)
   /* The proxy wants a login: the person needs it, IT need not open ports. */
   assert_contains (hint_of (report, "signaling"), "wants a username and password");
   g_assert_null (strstr (hint_of (report, "signaling"), "ask IT to allow"));
+  /* The verdict's summary sends the person to the login, not to IT. */
+  assert_contains (json_object_get_string_member (report, "summary"), "wants a login");
+  g_assert_null (strstr (json_object_get_string_member (report, "summary"), "IT department"));
   assert_contains (json_object_get_string_member (find_requirement (report, "signaling"), "summary"),
                    "the proxy wants a login");
   g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), ==, 0);

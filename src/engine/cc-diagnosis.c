@@ -1236,6 +1236,19 @@ cc_diagnosis_note_proxy_login (GListModel *requirements,
     }
 }
 
+/* The requirement fails because a proxy wants a login (not a relay's TURN
+ * login): the person has the remedy, not IT. */
+static gboolean
+proxy_login_wanted (CcRequirement *req)
+{
+  CcCheck *primary = NULL;
+
+  compute_status (req, &primary);
+  return primary != NULL && cc_check_get_error (primary) == CC_ERROR_AUTH_REQUIRED &&
+         g_strcmp0 (cc_check_get_kind (primary), "turn-allocate") != 0 &&
+         g_strcmp0 (cc_check_get_kind (primary), "ice-call") != 0;
+}
+
 CcVerdict
 cc_diagnosis_verdict (GListModel  *requirements,
                       CcProfile   *profile,
@@ -1330,6 +1343,10 @@ cc_diagnosis_verdict (GListModel  *requirements,
             }
           else if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason))
             *summary = g_strdup (_("Calls connect from this network, but the connection is slow or loses packets, so audio and video may stutter. The hints below say what was measured and what to try."));
+          else if (reason != NULL && proxy_login_wanted (reason))
+            *summary = g_strjoin (" ", why ? why : "",
+                                  _("The proxy this network uses wants a login: the hints below say where to enter it."),
+                                  NULL);
           else if (why != NULL && why[0] != '\0')
             *summary = g_strdup_printf (_("%s Forward the hints below to your IT department."), why);
           else
