@@ -126,6 +126,8 @@ test_ready (void)
   g_assert_cmpstr (g_hash_table_lookup (states, "turn-tcp"), ==, "Passed");
   g_assert_cmpstr (g_hash_table_lookup (states, "media-udp"), ==, "Passed");
   g_assert_cmpstr (g_hash_table_lookup (states, "https-inspection"), ==, "Passed");
+  /* Nothing for IT to open: no request to copy. */
+  g_assert_false (cc_window_offers_it_request (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -150,6 +152,25 @@ test_blocked (void)
     g_autofree char *text = cc_report_to_text (cc_window_get_runner (window), CC_REPORT_VERBOSE);
     g_assert_nonnull (strstr (text, "CALLS WILL NOT WORK"));
     g_assert_nonnull (strstr (text, "403"));
+  }
+
+  /* What the person sends IT: what fails, what to allow (outbound, protocol,
+   * port, the profile's hosts and domains), and the facts; copied with one
+   * action. The relays passed: nothing about them. */
+  {
+    g_autofree char *request = cc_report_to_it_request (cc_window_get_runner (window));
+    g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+    g_autofree char *flat = g_regex_replace_literal (spaces, request, -1, 0, " ", 0, NULL);
+
+    g_assert_nonnull (strstr (flat, "Please allow these outbound connections"));
+    g_assert_nonnull (strstr (flat, "- Signaling (secure WebSocket): Blocked"));
+    g_assert_nonnull (strstr (flat, "including secure WebSocket (wss) upgrades"));
+    g_assert_nonnull (strstr (flat, "- TCP port "));
+    g_assert_nonnull (strstr (flat, " to 127.0.0.1"));
+    g_assert_nonnull (strstr (flat, "This network: proxy none"));
+    g_assert_null (strstr (flat, "TURN relay"));
+    g_assert_true (cc_window_offers_it_request (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-it-request", NULL));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

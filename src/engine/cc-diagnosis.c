@@ -1249,6 +1249,93 @@ proxy_login_wanted (CcRequirement *req)
          g_strcmp0 (cc_check_get_kind (primary), "ice-call") != 0;
 }
 
+char *
+cc_diagnosis_it_allow (CcRequirement *req,
+                       CcProfile     *profile)
+{
+  const char *id;
+  CcCheck *primary = NULL;
+  CcStatus status;
+
+  g_return_val_if_fail (CC_IS_REQUIREMENT (req), NULL);
+  g_return_val_if_fail (CC_IS_PROFILE (profile), NULL);
+
+  id = cc_requirement_get_id (req);
+  status = compute_status (req, &primary);
+  if (status != CC_STATUS_FAIL && status != CC_STATUS_WARN)
+    return NULL;
+  /* Not IT's to fix: a path that works but poorly, a login the person has
+   * to give, a device that is not online at all. */
+  if (is_quality_finding (primary) || quality_only (req) || proxy_login_wanted (req) ||
+      find_refused_login (req) != NULL || looks_offline (req) ||
+      (primary != NULL && cc_check_get_lookup_timed_out (primary)))
+    return NULL;
+
+  if (g_str_equal (id, "signaling"))
+    {
+      g_autofree char *hosts = websocket_hosts (profile);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+      g_autofree char *ports = websocket_ports (profile);
+
+      /* TRANSLATORS: a line of the request for IT: "TCP port 443 to host and the domains *.a, *.b, …" */
+      return g_strdup_printf (_("TCP port %s to %s, including secure WebSocket (wss) upgrades through any proxy or HTTPS filter"),
+                              ports, targets);
+    }
+
+  if (g_str_equal (id, "turn-udp") || g_str_equal (id, "turn-tcp"))
+    {
+      CcTransport transports = g_str_equal (id, "turn-udp") ? CC_TRANSPORT_UDP : CC_TRANSPORT_TCP | CC_TRANSPORT_TLS;
+      g_autofree char *hosts = turn_hosts (profile, transports);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+      g_autofree char *ports = turn_ports (profile, transports);
+
+      return transports == CC_TRANSPORT_UDP
+             /* TRANSLATORS: a line of the request for IT */
+             ? g_strdup_printf (_("UDP port %s (the TURN relay) to %s"), ports, targets)
+             /* TRANSLATORS: a line of the request for IT */
+             : g_strdup_printf (_("TCP port %s (the TURN relay over TCP and TLS) to %s"), ports, targets);
+    }
+
+  if (g_str_equal (id, "media-udp"))
+    {
+      g_autofree char *hosts = stun_hosts (profile);
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
+      g_autofree char *targets = hosts_and_domains (hosts, domains);
+
+      /* TRANSLATORS: a line of the request for IT */
+      return g_strdup_printf (_("UDP ports %s (audio and video) to %s"), cc_profile_get_media_ports (profile), targets);
+    }
+
+  if (g_str_equal (id, "domains"))
+    {
+      g_autofree char *failing = NULL;
+      g_autofree char *unverified = NULL;
+
+      collect_domains (req, &failing, &unverified);
+      if (failing[0] == '\0')
+        return NULL;
+      /* TRANSLATORS: a line of the request for IT */
+      return g_strdup_printf (_("HTTPS (TCP port 443) to %s"), failing);
+    }
+
+  if (g_str_equal (id, "https-inspection"))
+    {
+      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
+
+      /* TRANSLATORS: a line of the request for IT */
+      return g_strdup_printf (_("no HTTPS inspection of %s, or at least WebSocket connections through it"),
+                              domains[0] ? domains : cc_profile_get_title (profile));
+    }
+
+  if (g_str_equal (id, "internet"))
+    /* TRANSLATORS: a line of the request for IT */
+    return g_strdup (_("name lookups (DNS) of these servers' names"));
+
+  return NULL;
+}
+
 CcVerdict
 cc_diagnosis_verdict (GListModel  *requirements,
                       CcProfile   *profile,

@@ -43,6 +43,14 @@ CcVerdict   cc_diagnosis_verdict          (GListModel    *requirements,
                                            CcProfile     *profile,
                                            char         **summary);
 
+/* For IT: what to allow, outbound, so that @requirement passes — one line of
+ * the request for IT ("UDP port 443 (the TURN relay) to host and the domains
+ * …") — or NULL when it passed, or when what keeps it from passing is not
+ * IT's to fix (a slow or lossy path, a login the person has to give, a device
+ * that is not online). */
+char       *cc_diagnosis_it_allow         (CcRequirement *requirement,
+                                           CcProfile     *profile);
+
 /* With a proxy in use, says in the UDP requirements' hints that a web proxy
  * cannot carry UDP. */
 void        cc_diagnosis_note_proxy       (GListModel    *requirements,

@@ -560,3 +560,99 @@ cc_report_save (CcRunner  *runner,
          g_output_stream_write_all (G_OUTPUT_STREAM (stream), text, strlen (text), NULL, NULL, error) &&
          g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
 }
+
+char *
+cc_report_to_it_request (CcRunner *runner)
+{
+  GListModel *requirements;
+  CcProfile *profile;
+  GString *out;
+  GString *fails;
+  GString *allow;
+  GDateTime *started;
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (CC_IS_RUNNER (runner), NULL);
+
+  requirements = cc_runner_get_requirements (runner);
+  profile = cc_runner_get_profile (runner);
+  started = cc_runner_get_started (runner);
+  when = started ? g_date_time_format (started, "%Y-%m-%d %H:%M UTC") : g_strdup ("-");
+  fails = g_string_new (NULL);
+  allow = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      g_autofree char *line = cc_diagnosis_it_allow (req, profile);
+      g_autofree char *item = NULL;
+
+      if (line == NULL)
+        continue;
+      item = g_strdup_printf ("%s: %s", cc_requirement_get_title (req),
+                              cc_requirement_get_summary (req) ? cc_requirement_get_summary (req) : "");
+      append_wrapped (fails, item, "- ", "  ");
+      append_wrapped (allow, line, "- ", "  ");
+    }
+
+  out = g_string_new (NULL);
+  /* TRANSLATORS: the first line of the request for IT, like an e-mail's subject */
+  g_string_append_printf (out, _("Network access needed for %s video calls"), cc_profile_get_title (profile));
+  g_string_append (out, "\n\n");
+  {
+    g_autofree char *intro = g_strdup_printf (_("Connection Check tested this network on %s for %s calls. Verdict: %s."),
+                                              when, cc_profile_get_title (profile),
+                                              verdict_label (cc_runner_get_verdict (runner)));
+
+    append_wrapped (out, intro, "", "");
+  }
+  g_string_append_c (out, '\n');
+
+  if (allow->len == 0)
+    {
+      append_wrapped (out, _("Nothing was found that IT needs to open: what did not work, if anything, is a matter of the connection's quality or of a login, and the report says what to do."), "", "");
+    }
+  else
+    {
+      g_string_append_printf (out, "%s\n", _("What does not work:"));
+      g_string_append (out, fails->str);
+      g_string_append_c (out, '\n');
+      g_string_append_printf (out, "%s\n", _("Please allow these outbound connections (nothing inbound is needed):"));
+      g_string_append (out, allow->str);
+      /* Whereby's firewall guide (shared/seed/firewall-and-security.md). */
+      if (g_strcmp0 (cc_profile_get_name (profile), "whereby") == 0)
+        {
+          g_string_append_c (out, '\n');
+          append_wrapped (out, _("Whereby publishes no fixed IP address ranges: please allow these by domain name, as Whereby's firewall guide says."), "", "");
+        }
+    }
+  g_string_append_c (out, '\n');
+
+  {
+    g_autofree char *facts = NULL;
+    g_autoptr(CcRequirement) inspection = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (requirements) && inspection == NULL; i++)
+      {
+        g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+
+        if (g_str_equal (cc_requirement_get_id (req), "https-inspection"))
+          inspection = g_steal_pointer (&req);
+      }
+    facts = g_strdup_printf (_("This network: proxy %s; HTTPS inspection: %s."),
+                             cc_runner_get_proxy (runner),
+                             inspection && cc_requirement_get_summary (inspection)
+                             ? cc_requirement_get_summary (inspection) : _("not tested"));
+    append_wrapped (out, facts, "", "");
+  }
+  {
+    g_autofree char *made = g_strdup_printf (_("Made by Connection Check %s; the full report has every check's address and timings."),
+                                             PACKAGE_VERSION);
+
+    append_wrapped (out, made, "", "");
+  }
+
+  g_string_free (fails, TRUE);
+  g_string_free (allow, TRUE);
+  return g_string_free (out, FALSE);
+}

@@ -23,6 +23,11 @@ typedef enum
 char *cc_report_to_text (CcRunner      *runner,
                          CcReportFlags  flags);
 char *cc_report_to_json (CcRunner *runner);
+/* A message for IT: what does not work, the outbound connections to allow
+ * (protocol, ports, hosts and domains, by name: Whereby publishes no IP
+ * ranges), the proxy and inspection facts. Only what IT can fix: quality
+ * findings, logins and an offline device are left out. */
+char *cc_report_to_it_request (CcRunner      *runner);
 /* Writes the JSON report when @file's name ends in ".json", else the text
  * report. Reports hold addresses: the file is readable by its owner only (0600),
  * also when it replaces an existing file. */

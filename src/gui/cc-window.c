@@ -42,6 +42,7 @@ struct _CcWindow
   GtkButton            *stop_button;
   GtkButton            *rerun_button;
   GtkButton            *start_button;
+  GtkButton            *it_request_button;
   GtkBox               *verdict_box;
   GtkStack             *verdict_icon_stack;
   GtkSpinner           *verdict_spinner;
@@ -76,11 +77,11 @@ static void
 cc_window_toast (CcWindow   *self,
                  const char *message)
 {
-  AdwToast *toast = adw_toast_new (NULL);
-
-  /* Toast titles are markup; messages may carry file names with '&'. */
+  /* Toast titles are markup; messages may carry file names with '&'. (And
+   * libadwaita 1.2 wants the title at once: a toast made with NULL is none.) */
   g_autofree char *escaped = g_markup_escape_text (message, -1);
-  adw_toast_set_title (toast, escaped);
+  AdwToast *toast = adw_toast_new (escaped);
+
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -91,6 +92,25 @@ cc_window_set_verdict_class (CcWindow   *self,
   for (guint i = 0; verdict_classes[i] != NULL; i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_box), verdict_classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self->verdict_box), name);
+}
+
+/* Whether a finished run found something IT can open (see
+ * cc_diagnosis_it_allow). */
+static gboolean
+cc_window_has_it_request (CcWindow *self)
+{
+  GListModel *requirements = cc_runner_get_requirements (self->runner);
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      g_autofree char *line = cc_diagnosis_it_allow (req, cc_runner_get_profile (self->runner));
+
+      if (line != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void
@@ -108,6 +128,12 @@ cc_window_update_verdict (CcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-report", !running && self->runner != NULL);
+  {
+    gboolean for_it = !running && self->runner != NULL && cc_window_has_it_request (self);
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-it-request", for_it);
+    gtk_widget_set_visible (GTK_WIDGET (self->it_request_button), for_it);
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-report", !running && self->runner != NULL);
 
   if (running)
@@ -565,6 +591,22 @@ copy_report_activated (GtkWidget  *widget,
 }
 
 static void
+copy_it_request_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  g_autofree char *text = NULL;
+
+  if (self->runner == NULL)
+    return;
+
+  text = cc_report_to_it_request (self->runner);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  cc_window_toast (self, _("Request for IT copied: paste it into an e-mail or a ticket"));
+}
+
+static void
 copy_hint_activated (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -799,6 +841,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, rerun_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, it_request_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_box);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_icon_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_spinner);
@@ -816,6 +859,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_activated);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-report", NULL, copy_report_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-it-request", NULL, copy_it_request_activated);
   gtk_widget_class_install_action (widget_class, "win.save-report", NULL, save_report_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-hint", "s", copy_hint_activated);
   gtk_widget_class_install_action (widget_class, "win.retest", NULL, retest_activated);
@@ -921,6 +965,13 @@ cc_window_get_runner (CcWindow *self)
 {
   g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
   return self->runner;
+}
+
+gboolean
+cc_window_offers_it_request (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->it_request_button));
 }
 
 const char *

@@ -22,6 +22,8 @@ CcWindow *cc_window_new        (CcApplication *application);
 /* The runner of the current or last run, or NULL (for tests). */
 CcRunner *cc_window_get_runner (CcWindow      *self);
 /* What the verdict banner says now (title and summary), for tests. */
+/* Whether "Copy Request for IT" is offered (something failed that IT can open). */
+gboolean    cc_window_offers_it_request (CcWindow *self);
 const char *cc_window_get_verdict_title (CcWindow *self);
 /* The visible page: "start" or "results". */
 const char *cc_window_get_page (CcWindow *self);
