@@ -1012,15 +1012,11 @@ cc_call_check_finalize (GObject *object)
 
   g_free (self->host);
   g_free (self->username);
-  if (self->credential != NULL)
-    memset (self->credential, 0, strlen (self->credential));
-  g_free (self->credential);
+  cc_secrets_clear (&self->credential);
   g_free (self->relay_ip);
   g_free (self->proxy_ip);
   g_free (self->proxy_username);
-  if (self->proxy_password != NULL)
-    memset (self->proxy_password, 0, strlen (self->proxy_password));
-  g_free (self->proxy_password);
+  cc_secrets_clear (&self->proxy_password);
   g_free (self->pair_type);
   g_free (self->seen);
 

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-ice-servers.h"
+#include "cc-secrets.h"
 #include "cc-stun-parse.h"
 
 #define CC_ICE_SERVERS_MAX_SIZE (1024 * 1024)
@@ -29,11 +30,7 @@ cc_ice_server_free (CcIceServer *server)
   g_free (server->host);
   g_free (server->username);
   g_free (server->source);
-  if (server->credential != NULL)
-    {
-      memset (server->credential, 0, strlen (server->credential));
-      g_free (server->credential);
-    }
+  cc_secrets_clear (&server->credential);
   g_free (server);
 }
 

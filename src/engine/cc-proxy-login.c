@@ -31,19 +31,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CcProxyLogin, cc_proxy_login, G_TYPE_OBJECT,
                                                       cc_proxy_login_resolver_iface_init))
 
 static void
-wipe (char *secret)
-{
-  if (secret == NULL)
-    return;
-  memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 login_free (Login *login)
 {
   g_free (login->username);
-  wipe (login->password);
+  cc_secrets_free (login->password);
   g_free (login);
 }
 
@@ -85,7 +76,7 @@ strip_logins (CcProxyLogin  *self,
 
       bare = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
                           g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
-      wipe (proxies[i]);
+      cc_secrets_free (proxies[i]);
       proxies[i] = g_uri_to_string (bare);
     }
 

@@ -39,9 +39,7 @@ cc_run_options_free (CcRunOptions *self)
   g_free (self->profile_path);
   g_free (self->ice_servers_path);
   /* A proxy URL may carry a password. */
-  if (self->proxy != NULL)
-    memset (self->proxy, 0, strlen (self->proxy));
-  g_free (self->proxy);
+  cc_secrets_clear (&self->proxy);
   g_free (self);
 }
 

@@ -91,3 +91,22 @@ cc_secrets_log_writer (GLogLevelFlags   log_level,
 
   return g_log_writer_default (log_level, copy != NULL ? copy : fields, n_fields, user_data);
 }
+
+void
+cc_secrets_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+
+  /* A memset before free() is a dead store the compiler may drop. */
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+void
+cc_secrets_clear (char **secret)
+{
+  g_return_if_fail (secret != NULL);
+
+  cc_secrets_free (g_steal_pointer (secret));
+}

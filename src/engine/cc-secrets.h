@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 
 /* Remembers @secret (copied; NULL and "" ignored) until the process ends. */
 void              cc_secrets_add         (const char      *secret);
+/* Overwrites @secret's bytes (in a way the compiler keeps) and frees it;
+ * NULL is ignored. For every password and TURN credential the app holds. */
+void              cc_secrets_free        (char            *secret);
+/* cc_secrets_free (*@secret), then *@secret = NULL. */
+void              cc_secrets_clear       (char           **secret);
 /* @text with every remembered secret replaced by CC_SECRETS_MASK, or NULL
  * when it holds none. */
 char             *cc_secrets_redact      (const char      *text);

@@ -35,6 +35,7 @@
 #include <stun/usages/turn.h>
 
 #include "cc-stun-check.h"
+#include "cc-secrets.h"
 #include "cc-stun-parse.h"
 #include "cc-tcp-check.h"
 #include "cc-tls-info.h"
@@ -1319,11 +1320,7 @@ cc_stun_check_finalize (GObject *object)
 
   g_free (self->host);
   g_free (self->username);
-  if (self->credential != NULL)
-    {
-      memset (self->credential, 0, strlen (self->credential));
-      g_free (self->credential);
-    }
+  cc_secrets_clear (&self->credential);
   /* The agent keeps the long-term key (an MD5 of the password) per transaction. */
   memset (&self->agent, 0, sizeof self->agent);
   memset (self->request, 0, sizeof self->request);
@@ -1405,9 +1402,7 @@ cc_stun_check_set_credentials (CcStunCheck *self,
 
   g_free (self->username);
   self->username = g_strdup (username);
-  if (self->credential != NULL)
-    memset (self->credential, 0, strlen (self->credential));
-  g_free (self->credential);
+  cc_secrets_clear (&self->credential);
   self->credential = g_strdup (credential);
 }
 

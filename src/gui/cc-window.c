@@ -504,8 +504,7 @@ credential_found_cb (GObject      *object,
   start_run (self, setup->options, setup->profile, setup->ice_servers);
 
 out:
-  if (credential != NULL)
-    memset (credential, 0, strlen (credential));
+  cc_secrets_clear (&credential);
   run_setup_free (setup);
 }
 
