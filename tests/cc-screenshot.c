@@ -184,8 +184,10 @@ main (int   argc,
     }
 
   {
-    /* The earlier runs of this screenshot only. */
-    g_autofree char *dir = g_build_filename (cc_lab_get_dir (lab), "history", NULL);
+    /* The earlier runs of this screenshot only: in the loopback lab's folder,
+     * or (the namespace lab) under XDG_DATA_HOME, which tools/screenshots
+     * points at a folder of its own. */
+    g_autofree char *dir = lab ? g_build_filename (cc_lab_get_dir (lab), "history", NULL) : NULL;
     g_autoptr(CcHistory) history = cc_history_new (dir);
 
     cc_window_set_history (window, history);
