@@ -299,7 +299,7 @@ cc_report_to_text (CcRunner      *runner,
   if (!verbose)
     {
       g_string_append_c (out, '\n');
-      append_wrapped (out, _("Every check, with its address, timings and details: run again with --verbose."), "", "");
+      append_wrapped (out, _("Every check with its address and timings: run again with --verbose."), "", "");
     }
 
   return g_string_free (out, FALSE);
