@@ -401,6 +401,37 @@ assert_call_bitrate (JsonObject *check)
              kbps, arrived, sent, least, most, detail);
 }
 
+/* --ice-servers takes WebRTC's own RTCConfiguration.iceServers: a bare array
+ * of RTCIceServer objects, as TURN credential services return it. */
+static void
+test_ice_servers_bare_array (void)
+{
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autofree char *ice = lab_file ("ice-servers.json.in");
+  g_autofree char *bare = g_build_filename (cc_lab_get_dir (lab), "ice-bare.json", NULL);
+  g_autoptr(JsonParser) ice_parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--ice-servers", bare, "--timeout", "3", NULL };
+  JsonObject *report;
+
+  g_assert_true (json_parser_load_from_file (ice_parser, ice, &error));
+  json_generator_set_root (generator, json_object_get_member (json_node_get_object (json_parser_get_root (ice_parser)),
+                                                              "iceServers"));
+  g_assert_true (json_generator_to_file (generator, bare, &error));
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+  assert_verdict (&r, report, "ready");
+  g_assert_cmpint (r.status, ==, 0);
+  /* The login in the bare array was used: real allocations, a test call. */
+  assert_contains (r.out, "relay");
+  g_assert_true (json_object_has_member (report, "call"));
+}
+
 static void
 test_ok_with_credentials (void)
 {
@@ -1468,6 +1499,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/ok", test_ok);
   g_test_add_func ("/cli/ok-with-credentials", test_ok_with_credentials);
+  g_test_add_func ("/cli/ice-servers-bare-array", test_ice_servers_bare_array);
   g_test_add_func ("/cli/wrong-credentials", test_wrong_credentials);
   g_test_add_func ("/cli/udp-dropped", test_udp_dropped);
   g_test_add_func ("/cli/websocket-refused", test_websocket_refused);
