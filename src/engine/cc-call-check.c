@@ -334,6 +334,19 @@ cc_call_check_fail_no_relay (CcCallCheck *self)
                                 transport_label (self->transport),
                                 cc_check_get_detail (self->allocation) ? cc_check_get_detail (self->allocation) : "");
     }
+  else if (self->allocation != NULL && cc_check_get_status (self->allocation) == CC_STATUS_PASS)
+    {
+      /* The relay grants this device addresses over this transport (its
+       * own allocation check passed): the call's request did not get its
+       * answer in time, which a slow or congested link does (on a 256 kbit/s
+       * link, behind the previous call's queue). A quality finding, as when
+       * ICE's checks are lost (below), not a broken relay. */
+      detail = g_strdup_printf (_("The relay grants addresses over %s, but the call’s own request got no answer in time: the link is too slow or too busy to set up a call."),
+                                transport_label (self->transport));
+      cc_call_check_stop (self);
+      cc_check_warn (CC_CHECK (self), CC_ERROR_NONE, detail);
+      return;
+    }
   else
     detail = g_strdup_printf (_("The relay gave the call no address over %s, although it grants allocations to this device’s own requests."),
                               transport_label (self->transport));
