@@ -572,21 +572,29 @@ stop_activated (GtkWidget  *widget,
   g_cancellable_cancel (self->cancellable);
 }
 
+/* Puts @text on the clipboard (taking it) and says so with @toast. */
+static void
+cc_window_copy (CcWindow   *self,
+                char       *text,
+                const char *toast)
+{
+  g_autofree char *owned = text;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), owned);
+  cc_window_toast (self, toast);
+}
+
 static void
 copy_report_activated (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
   CcWindow *self = CC_WINDOW (widget);
-  g_autofree char *text = NULL;
-
-  if (self->runner == NULL)
-    return;
 
   /* For a support ticket: every check, with addresses and timings. */
-  text = cc_report_to_text (self->runner, CC_REPORT_VERBOSE);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  cc_window_toast (self, _("Report copied: paste it into your support ticket"));
+  if (self->runner != NULL)
+    cc_window_copy (self, cc_report_to_text (self->runner, CC_REPORT_VERBOSE),
+                    _("Report copied: paste it into your support ticket"));
 }
 
 static void
@@ -595,14 +603,10 @@ copy_it_request_activated (GtkWidget  *widget,
                            GVariant   *parameter)
 {
   CcWindow *self = CC_WINDOW (widget);
-  g_autofree char *text = NULL;
 
-  if (self->runner == NULL)
-    return;
-
-  text = cc_report_to_it_request (self->runner);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  cc_window_toast (self, _("Request for IT copied: paste it into an e-mail or a ticket"));
+  if (self->runner != NULL)
+    cc_window_copy (self, cc_report_to_it_request (self->runner),
+                    _("Request for IT copied: paste it into an e-mail or a ticket"));
 }
 
 static void
@@ -624,8 +628,7 @@ copy_hint_activated (GtkWidget  *widget,
 
       if (g_str_equal (cc_requirement_get_id (req), id) && cc_requirement_get_hint (req) != NULL)
         {
-          gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), cc_requirement_get_hint (req));
-          cc_window_toast (self, _("Request for IT copied"));
+          cc_window_copy (self, g_strdup (cc_requirement_get_hint (req)), _("Request for IT copied"));
         }
     }
 }
