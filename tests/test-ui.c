@@ -15,6 +15,7 @@
 #include "cc-credentials.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-lab-proxy.h"
 #include "cc-requirement-row.h"
 #include "cc-window.h"
 
@@ -59,6 +60,22 @@ run_finished (gpointer data)
 
   return runner != NULL && !cc_runner_is_running (runner) &&
          cc_runner_get_verdict (runner) != CC_VERDICT_UNKNOWN;
+}
+
+typedef struct
+{
+  CcWindow *window;
+  CcRunner *before;   /* the runner of the run before */
+} NextRun;
+
+/* A run after @before's has finished (a run may start only once the keyring
+ * answered: until then the window still shows the last one). */
+static gboolean
+next_run_finished (gpointer data)
+{
+  NextRun *next = data;
+
+  return cc_window_get_runner (next->window) != next->before && run_finished (next->window);
 }
 
 static gboolean
@@ -477,6 +494,82 @@ test_turn_login (void)
 
   g_settings_reset (settings, "turn-url");
   g_settings_reset (settings, "turn-username");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A proxy login from the preferences: the user name in the settings, the
+ * password through the keyring (with characters a URL must escape). The
+ * WebSocket and HTTPS checks get through the lab proxy as that user, and the
+ * password is in no report. A user name without a stored password: the proxy
+ * says no, and the checks say it wants a login. */
+static void
+test_proxy_login (void)
+{
+  static const char password[] = "pr0xy:s3cret@ui/%";
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLabProxy) proxy = cc_lab_proxy_new_with_login ("alice", password, &error);
+  g_autofree char *proxy_url = NULL;
+  StoreWait wait = { 0 };
+  CcWindow *window;
+  GSettings *settings;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  CcCheck *websocket;
+  guint refused;
+  g_autoptr(CcRunner) first = NULL;
+
+  g_assert_no_error (error);
+  cc_credentials_store_async (NULL, "alice", password, NULL, stored_cb, &wait);
+  wait_until (store_done, &wait);
+  if (!wait.ok)
+    {
+      g_test_skip_printf ("no keyring to store the password in: %s", wait.error->message);
+      g_clear_error (&wait.error);
+      return;
+    }
+
+  window = open_window (profile, 3);
+  settings = cc_application_get_settings (app);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
+  g_settings_set_string (settings, "proxy-mode", "manual");
+  g_settings_set_string (settings, "proxy-url", proxy_url);
+  g_settings_set_string (settings, "proxy-username", "alice");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (run_finished, window);
+
+  websocket = find_check (cc_window_get_runner (window), "websocket");
+  g_assert_nonnull (websocket);
+  g_assert_cmpint (cc_check_get_status (websocket), ==, CC_STATUS_PASS);
+  /* GIO's path (GSocketClient, the URL with the escaped login) as well. */
+  g_assert_cmpint (cc_check_get_status (find_check (cc_window_get_runner (window), "tls")), ==, CC_STATUS_PASS);
+  g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), >, 0);
+  /* (libsoup asks without a login first: the 407s it is answered are fine.) */
+  g_assert_cmpuint (cc_lab_proxy_get_to_self (proxy), ==, 0);
+  refused = cc_lab_proxy_get_refused (proxy);
+  text = cc_report_to_text (cc_window_get_runner (window), CC_REPORT_VERBOSE);
+  json = cc_report_to_json (cc_window_get_runner (window));
+  g_assert_nonnull (strstr (json, proxy_url));
+  g_assert_null (strstr (text, "s3cret"));
+  g_assert_null (strstr (json, "s3cret"));
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&json, g_free);
+
+  /* Nothing in the keyring for this user name. (The run starts once the
+   * keyring answered: wait for its runner, not the last one.) */
+  g_settings_set_string (settings, "proxy-username", "bob");
+  first = g_object_ref (cc_window_get_runner (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  wait_until (next_run_finished, &(NextRun) { window, first });
+  websocket = find_check (cc_window_get_runner (window), "websocket");
+  g_assert_cmpint (cc_check_get_status (websocket), ==, CC_STATUS_FAIL);
+  g_assert_cmpint (cc_check_get_error (websocket), ==, CC_ERROR_AUTH_REQUIRED);
+  g_assert_cmpuint (cc_lab_proxy_get_refused (proxy), >, refused);
+
+  g_settings_reset (settings, "proxy-mode");
+  g_settings_reset (settings, "proxy-url");
+  g_settings_reset (settings, "proxy-username");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1034,6 +1127,7 @@ main (int   argc,
   g_test_add_func ("/ui/close-midway", test_close_midway);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/turn-login", test_turn_login);
+  g_test_add_func ("/ui/proxy-login", test_proxy_login);
   g_test_add_func ("/ui/keyboard", test_keyboard);
   g_test_add_func ("/ui/return-starts", test_return_starts);
   g_test_add_func ("/ui/command-line-options", test_command_line_options);

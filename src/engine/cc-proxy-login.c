@@ -21,6 +21,7 @@ struct _CcProxyLogin
 
   GProxyResolver *inner;
   GHashTable     *logins;   /* "host:port" → Login */
+  Login          *adding;   /* cc_proxy_login_new_adding()'s login, or NULL */
   GMutex          mutex;    /* libsoup may resolve from its own thread */
 };
 
@@ -83,6 +84,41 @@ strip_logins (CcProxyLogin  *self,
   return proxies;
 }
 
+/* Each proxy URL with the login of cc_proxy_login_new_adding(), where it has
+ * none of its own. */
+static char **
+add_logins (CcProxyLogin  *self,
+            char         **proxies)
+{
+  for (guint i = 0; proxies != NULL && proxies[i] != NULL; i++)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (proxies[i], G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+      g_autoptr(GUri) with_login = NULL;
+
+      if (uri == NULL || g_uri_get_user (uri) != NULL || g_uri_get_host (uri) == NULL ||
+          g_uri_get_host (uri)[0] == '\0')
+        continue;
+
+      /* Not ENCODED: g_uri_to_string() escapes what the login holds. */
+      with_login = g_uri_build_with_user (G_URI_FLAGS_HAS_PASSWORD, g_uri_get_scheme (uri),
+                                          self->adding->username, self->adding->password, NULL,
+                                          g_uri_get_host (uri), g_uri_get_port (uri),
+                                          g_uri_get_path (uri), NULL, NULL);
+      g_free (proxies[i]);
+      proxies[i] = g_uri_to_string (with_login);
+    }
+
+  return proxies;
+}
+
+/* What this resolver hands out of @inner's answer. */
+static char **
+pass_on (CcProxyLogin  *self,
+         char         **proxies)
+{
+  return self->adding ? add_logins (self, proxies) : strip_logins (self, proxies);
+}
+
 static GProxyResolver *
 cc_proxy_login_get_inner (CcProxyLogin *self)
 {
@@ -103,8 +139,8 @@ cc_proxy_login_lookup (GProxyResolver  *resolver,
 {
   CcProxyLogin *self = CC_PROXY_LOGIN (resolver);
 
-  return strip_logins (self, g_proxy_resolver_lookup (cc_proxy_login_get_inner (self), uri,
-                                                      cancellable, error));
+  return pass_on (self, g_proxy_resolver_lookup (cc_proxy_login_get_inner (self), uri,
+                                                 cancellable, error));
 }
 
 static void
@@ -119,7 +155,7 @@ cc_proxy_login_lookup_cb (GObject      *object,
   if (proxies == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, strip_logins (g_task_get_source_object (task), proxies),
+    g_task_return_pointer (task, pass_on (g_task_get_source_object (task), proxies),
                            (GDestroyNotify) g_strfreev);
 }
 
@@ -190,6 +226,7 @@ cc_proxy_login_finalize (GObject *object)
 
   g_clear_object (&self->inner);
   g_clear_pointer (&self->logins, g_hash_table_unref);
+  g_clear_pointer (&self->adding, login_free);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (cc_proxy_login_parent_class)->finalize (object);
@@ -228,11 +265,38 @@ cc_proxy_login_new (GProxyResolver *inner)
   return G_PROXY_RESOLVER (self);
 }
 
+GProxyResolver *
+cc_proxy_login_new_adding (GProxyResolver *inner,
+                           const char     *username,
+                           const char     *password)
+{
+  CcProxyLogin *self;
+
+  g_return_val_if_fail (inner == NULL || G_IS_PROXY_RESOLVER (inner), NULL);
+  g_return_val_if_fail (username != NULL && username[0] != '\0', NULL);
+
+  self = CC_PROXY_LOGIN (cc_proxy_login_new (inner));
+  self->adding = g_new0 (Login, 1);
+  self->adding->username = g_strdup (username);
+  self->adding->password = g_strdup (password ? password : "");
+  cc_secrets_add (self->adding->password);
+  {
+    /* As the proxy URLs it is written into carry it. */
+    g_autofree char *escaped = g_uri_escape_string (self->adding->password,
+                                                    G_URI_RESERVED_CHARS_SUBCOMPONENT_DELIMITERS, FALSE);
+
+    cc_secrets_add (escaped);
+    cc_secrets_clear (&escaped);
+  }
+  return G_PROXY_RESOLVER (self);
+}
+
 void
 cc_proxy_login_install (CcProxyLogin *self,
                         SoupSession  *session)
 {
   g_return_if_fail (CC_IS_PROXY_LOGIN (self));
+  g_return_if_fail (self->adding == NULL);
   g_return_if_fail (SOUP_IS_SESSION (session));
 
   soup_session_set_proxy_resolver (session, G_PROXY_RESOLVER (self));

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-proxy-login.h"
 #include "cc-run-options.h"
 #include "cc-secrets.h"
 
@@ -40,6 +41,8 @@ cc_run_options_free (CcRunOptions *self)
   g_free (self->ice_servers_path);
   /* A proxy URL may carry a password. */
   cc_secrets_clear (&self->proxy);
+  g_free (self->proxy_username);
+  cc_secrets_clear (&self->proxy_password);
   g_free (self);
 }
 
@@ -63,6 +66,12 @@ cc_run_options_merge (CcRunOptions       *self,
   take_string (&self->profile_path, top->profile_path);
   take_string (&self->ice_servers_path, top->ice_servers_path);
   take_string (&self->proxy, top->proxy);
+  take_string (&self->proxy_username, top->proxy_username);
+  if (top->proxy_password != NULL)
+    {
+      cc_secrets_clear (&self->proxy_password);
+      self->proxy_password = g_strdup (top->proxy_password);
+    }
   if (top->timeout_seconds > 0)
     self->timeout_seconds = top->timeout_seconds;
   if (top->hold_seconds > 0)
@@ -101,11 +110,10 @@ cc_run_options_check_proxy (const char  *proxy,
   return TRUE;
 }
 
-GProxyResolver *
-cc_run_options_get_proxy_resolver (const CcRunOptions *self)
+/* The proxy the options name: NULL for the system's. */
+static GProxyResolver *
+base_resolver (const CcRunOptions *self)
 {
-  g_return_val_if_fail (self != NULL, NULL);
-
   if (self->proxy == NULL || self->proxy[0] == '\0')
     return NULL;
   if (is_direct (self->proxy))
@@ -119,6 +127,22 @@ cc_run_options_get_proxy_resolver (const CcRunOptions *self)
       cc_secrets_add (g_uri_get_password (uri));
   }
   return g_simple_proxy_resolver_new (self->proxy, NULL);
+}
+
+GProxyResolver *
+cc_run_options_get_proxy_resolver (const CcRunOptions *self)
+{
+  g_autoptr(GProxyResolver) base = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  base = base_resolver (self);
+  /* A login of its own goes to whatever proxy is used (system or manual). */
+  if (self->proxy_username != NULL && self->proxy_username[0] != '\0' &&
+      (self->proxy == NULL || !is_direct (self->proxy)))
+    return cc_proxy_login_new_adding (base, self->proxy_username, self->proxy_password);
+
+  return g_steal_pointer (&base);
 }
 
 void

@@ -16,6 +16,10 @@ typedef struct
   char  *ice_servers_path;  /* NULL: no TURN credentials */
   char  *proxy;             /* NULL: the system's proxy settings; "direct" (or
                              * "none"): no proxy; else a proxy URL */
+  char  *proxy_username;    /* NULL: the proxy URL's own login, if any; else
+                             * the login every proxy is given (the window's
+                             * preferences), with: */
+  char  *proxy_password;    /* (wiped when freed) */
   guint  timeout_seconds;   /* 0: the runner's default */
   guint  hold_seconds;      /* 0: no hold */
 } CcRunOptions;

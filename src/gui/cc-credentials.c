@@ -24,6 +24,22 @@ cc_credentials_schema (void)
   return &schema;
 }
 
+/* The proxy's password, keyed by the proxy user name alone (it serves the
+ * system's proxy as well as a manual one). */
+static const SecretSchema *
+cc_credentials_proxy_schema (void)
+{
+  static const SecretSchema schema = {
+    "com.whereby.ConnectionCheck.ProxyPassword", SECRET_SCHEMA_NONE,
+    {
+      { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
 void
 cc_credentials_store_async (const char          *url,
                             const char          *username,
@@ -32,8 +48,17 @@ cc_credentials_store_async (const char          *url,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autofree char *label = g_strdup_printf (_("Connection Check: TURN credential for %s"), url);
+  g_autofree char *label = NULL;
 
+  if (url == NULL)
+    {
+      label = g_strdup_printf (_("Connection Check: proxy password of %s"), username);
+      secret_password_store (cc_credentials_proxy_schema (), SECRET_COLLECTION_DEFAULT, label, credential,
+                             cancellable, callback, user_data, "username", username, NULL);
+      return;
+    }
+
+  label = g_strdup_printf (_("Connection Check: TURN credential for %s"), url);
   secret_password_store (cc_credentials_schema (), SECRET_COLLECTION_DEFAULT, label, credential,
                          cancellable, callback, user_data,
                          "url", url, "username", username, NULL);
@@ -53,8 +78,12 @@ cc_credentials_lookup_async (const char          *url,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  secret_password_lookup (cc_credentials_schema (), cancellable, callback, user_data,
-                          "url", url, "username", username, NULL);
+  if (url == NULL)
+    secret_password_lookup (cc_credentials_proxy_schema (), cancellable, callback, user_data,
+                            "username", username, NULL);
+  else
+    secret_password_lookup (cc_credentials_schema (), cancellable, callback, user_data,
+                            "url", url, "username", username, NULL);
 }
 
 char *

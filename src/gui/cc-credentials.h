@@ -1,5 +1,6 @@
 /* cc-credentials.h: the TURN credential in the user's keyring (libsecret),
- * keyed by TURN URL and username. Never in GSettings, never in a report.
+ * keyed by TURN URL and username, and the proxy's password, keyed by the
+ * proxy user name (@url NULL). Never in GSettings, never in a report.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

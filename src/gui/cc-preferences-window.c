@@ -17,6 +17,8 @@ struct _CcPreferencesWindow
   GtkSpinButton        *timeout_spin;
   AdwComboRow          *proxy_mode_row;
   AdwEntryRow          *proxy_url_row;
+  AdwEntryRow          *proxy_username_row;
+  AdwPasswordEntryRow  *proxy_password_row;
   AdwActionRow         *profile_row;
   AdwActionRow         *ice_row;
   AdwEntryRow          *turn_url_row;
@@ -52,6 +54,9 @@ update_rows (CcPreferencesWindow *self)
       adw_combo_row_set_selected (self->proxy_mode_row, i);
 
   gtk_widget_set_visible (GTK_WIDGET (self->proxy_url_row), g_str_equal (mode, "manual"));
+  /* No proxy, no proxy login. */
+  gtk_widget_set_visible (GTK_WIDGET (self->proxy_username_row), !g_str_equal (mode, "none"));
+  gtk_widget_set_visible (GTK_WIDGET (self->proxy_password_row), !g_str_equal (mode, "none"));
   set_path_subtitle (self->profile_row, profile, _("Built-in: Whereby"));
   set_path_subtitle (self->ice_row, ice, _("None: relays are tested without logging in"));
 }
@@ -171,6 +176,24 @@ credential_apply_cb (CcPreferencesWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->turn_credential_row), "");
 }
 
+/* The proxy's password goes to the keyring, keyed by the user name. */
+static void
+proxy_password_apply_cb (CcPreferencesWindow *self)
+{
+  g_autofree char *username = g_settings_get_string (self->settings, "proxy-username");
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->proxy_password_row));
+
+  if (username[0] == '\0')
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Enter the proxy user name first")));
+      return;
+    }
+
+  cc_credentials_store_async (NULL, username, password, NULL, credential_stored_cb, g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->proxy_password_row), "");
+}
+
 static void
 cc_preferences_window_dispose (GObject *object)
 {
@@ -198,12 +221,15 @@ cc_preferences_window_class_init (CcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, proxy_mode_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, proxy_url_row);
+  gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, proxy_username_row);
+  gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, proxy_password_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, profile_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, ice_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, turn_url_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, turn_username_row);
   gtk_widget_class_bind_template_child (widget_class, CcPreferencesWindow, turn_credential_row);
   gtk_widget_class_bind_template_callback (widget_class, credential_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, proxy_password_apply_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.choose-profile", NULL, choose_profile_activated);
   gtk_widget_class_install_action (widget_class, "prefs.reset-profile", NULL, reset_profile_activated);
@@ -229,6 +255,7 @@ cc_preferences_window_new (GSettings *settings)
 
   g_settings_bind (settings, "timeout", self->timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "proxy-url", self->proxy_url_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "proxy-username", self->proxy_username_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "turn-url", self->turn_url_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "turn-username", self->turn_username_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (settings, "changed", G_CALLBACK (update_rows), self);

@@ -443,9 +443,9 @@ typedef struct
   GWeakRef      window;
   CcRunOptions *options;
   CcProfile    *profile;
-  GPtrArray *ice_servers;
-  char      *url;
-  char      *username;
+  GPtrArray    *ice_servers;
+  char         *url;       /* the TURN login still to look up, or NULL */
+  char         *username;
 } RunSetup;
 
 static void
@@ -460,7 +460,27 @@ run_setup_free (RunSetup *setup)
   g_free (setup);
 }
 
-/* The keyring answered: add the TURN login, if any, and start. */
+static void credential_found_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* The next keyring lookup, or the run once the logins are in. */
+static void
+run_setup_continue (CcWindow *self,
+                    RunSetup *setup)
+{
+  if (setup->url != NULL)
+    {
+      cc_credentials_lookup_async (setup->url, setup->username, NULL, credential_found_cb, setup);
+      return;
+    }
+
+  self->starting = FALSE;
+  start_run (self, setup->options, setup->profile, setup->ice_servers);
+  run_setup_free (setup);
+}
+
+/* The keyring answered: add the TURN login, if any, and go on. */
 static void
 credential_found_cb (GObject      *object,
                      GAsyncResult *result,
@@ -472,9 +492,11 @@ credential_found_cb (GObject      *object,
   g_autofree char *credential = cc_credentials_lookup_finish (result, &error);
 
   if (self == NULL)
-    goto out;
+    {
+      run_setup_free (setup);
+      goto out;
+    }
 
-  self->starting = FALSE;
   if (error != NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The keyring is not available, so relays are tested without a login: %s"),
@@ -501,11 +523,57 @@ credential_found_cb (GObject      *object,
         }
     }
 
-  start_run (self, setup->options, setup->profile, setup->ice_servers);
+  g_clear_pointer (&setup->url, g_free);
+  run_setup_continue (self, setup);
 
 out:
   cc_secrets_clear (&credential);
-  run_setup_free (setup);
+}
+
+/* The keyring answered for the proxy's login: the run uses it, and without a
+ * stored password it still tries the user name (the proxy then says no, and
+ * the report tells it wants a login). */
+static void
+proxy_password_found_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  RunSetup *setup = user_data;
+  g_autoptr(CcWindow) self = g_weak_ref_get (&setup->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = cc_credentials_lookup_finish (result, &error);
+
+  if (self == NULL)
+    {
+      run_setup_free (setup);
+      goto out;
+    }
+
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The keyring is not available, so the proxy login is tried without its password: %s"),
+                                                  error->message);
+      cc_window_toast (self, message);
+    }
+  else if (password == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("No proxy password for “%s” is in the keyring: enter it in Preferences"),
+                                                  setup->options->proxy_username);
+      cc_window_toast (self, message);
+    }
+
+  cc_secrets_clear (&setup->options->proxy_password);
+  setup->options->proxy_password = g_steal_pointer (&password);
+  run_setup_continue (self, setup);
+
+out:
+  cc_secrets_clear (&password);
+}
+
+static gboolean
+is_direct (const char *proxy)
+{
+  return g_strcmp0 (proxy, "direct") == 0 || g_strcmp0 (proxy, "none") == 0;
 }
 
 static void
@@ -520,6 +588,8 @@ run_activated (GtkWidget  *widget,
   g_autoptr(CcRunOptions) options = NULL;
   g_autofree char *turn_url = NULL;
   g_autofree char *turn_username = NULL;
+  g_autofree char *proxy_username = NULL;
+  RunSetup *setup;
 
   if (self->starting || (self->runner != NULL && cc_runner_is_running (self->runner)))
     return;
@@ -542,24 +612,34 @@ run_activated (GtkWidget  *widget,
         }
     }
 
+  setup = g_new0 (RunSetup, 1);
+  g_weak_ref_init (&setup->window, self);
+  setup->options = g_steal_pointer (&options);
+  setup->profile = g_steal_pointer (&profile);
+  setup->ice_servers = g_steal_pointer (&ice_servers);
+  self->starting = TRUE;
+
   turn_url = g_settings_get_string (self->settings, "turn-url");
   turn_username = g_settings_get_string (self->settings, "turn-username");
   if (turn_url[0] != '\0' && turn_username[0] != '\0')
     {
-      RunSetup *setup = g_new0 (RunSetup, 1);
-
-      g_weak_ref_init (&setup->window, self);
-      setup->options = g_steal_pointer (&options);
-      setup->profile = g_steal_pointer (&profile);
-      setup->ice_servers = g_steal_pointer (&ice_servers);
       setup->url = g_steal_pointer (&turn_url);
       setup->username = g_steal_pointer (&turn_username);
-      self->starting = TRUE;
-      cc_credentials_lookup_async (setup->url, setup->username, NULL, credential_found_cb, setup);
+    }
+
+  /* The proxy's login first (the keyring has its password), then the TURN
+   * login, then the run. */
+  proxy_username = g_settings_get_string (self->settings, "proxy-username");
+  if (proxy_username[0] != '\0' && setup->options->proxy_username == NULL &&
+      !is_direct (setup->options->proxy))
+    {
+      setup->options->proxy_username = g_steal_pointer (&proxy_username);
+      cc_credentials_lookup_async (NULL, setup->options->proxy_username, NULL,
+                                   proxy_password_found_cb, setup);
       return;
     }
 
-  start_run (self, options, profile, ice_servers);
+  run_setup_continue (self, setup);
 }
 
 static void
