@@ -9,6 +9,18 @@
  * process's clock), and echoes each audio packet so that agent 0 measures the
  * round trip.
  *
+ * The ramp (the first call of a run that gets through, cc_call_check_set_ramp):
+ * right after the stream, if it got through cleanly, agent 0 sends only video-
+ * like packets, CC_CALL_RAMP_STEP_MS at each step of ramp_packets[] (1.76 and
+ * 3.52 Mbit/s): more than a video call needs (CC_VIDEO_NEEDS_KBPS), so that a
+ * path that carries it all has room to spare. What the path carries is the
+ * ramp's bytes that arrived by the ramp's end plus the path's own one-way
+ * trip (the stream's shortest) and CC_CALL_RAMP_SLACK_MS, over the ramp's
+ * length: what a link's queue lets through later does not count (a real-time
+ * packet that late is of no use). After a stream that lost packets the ramp
+ * is not run: the path is full already, and the stream's own bitrate is the
+ * measure.
+ *
  * What the round trip means: both agents are on this device, so an echo
  * crosses this device's path to the relay four times (agent 0 → relay →
  * agent 1, and back the same way), twice what a call's media would, whose far
@@ -54,6 +66,15 @@
 /* The drain ends this long before the check's deadline at the latest, so the
  * call reports what it measured rather than a timeout. */
 #define CC_CALL_DRAIN_MARGIN_MS 100
+
+/* Video-like packets per tick at each step of the ramp (1100 bytes each). */
+static const guint ramp_packets[CC_CALL_RAMP_STEPS] = { 4, 8 };
+/* The ramp runs when at most this share of the stream's packets is missing
+ * at its end, counting those still on their way as arrived. */
+#define CC_CALL_RAMP_MAX_MISSING 0.1
+/* Late ramp packets still count for this long after the path's own trip:
+ * this app's receiving moments may lag (a busy main loop). */
+#define CC_CALL_RAMP_SLACK_MS 50
 
 #define CC_CALL_MAGIC "CCAL"
 #define CC_CALL_HEADER 17 /* magic 4, kind 1, sequence 4, send time 8 */
@@ -106,6 +127,15 @@ struct _CcCallCheck
   gboolean             have_transit;
   double               rtt_sum_ms;
   guint                rtt_count;
+  gint64               min_transit_us;
+
+  gboolean             ramp;
+  gboolean             ramping;
+  gint64               ramp_start_us;
+  guint                ramp_ticks_sent;
+  guint                ramp_sequence;
+  guint64              ramp_bytes;   /* arrived in time (see the top) */
+  double               capacity_kbps;
 };
 
 G_DEFINE_FINAL_TYPE (CcCallCheck, cc_call_check, CC_TYPE_CHECK)
@@ -295,6 +325,18 @@ cc_call_check_finish (CcCallCheck *self)
                             self->pair_type ? self->pair_type : "relay",
                             MIN (self->received, self->sent), self->sent, loss, MAX (0, rtt_ms),
                             jitter_ms, kbps);
+  if (self->ramping)
+    {
+      g_autofree char *with_ramp = NULL;
+
+      self->capacity_kbps = self->ramp_bytes * 8.0 / CC_CALL_RAMP_MS;
+      with_ramp = g_strdup_printf (_("%s Offered up to %.1f Mbit/s for %.0f s, the path carried about %.0f kbit/s."),
+                                   detail, ramp_packets[CC_CALL_RAMP_STEPS - 1] * CC_CALL_VIDEO_BYTES * 8.0
+                                           / CC_CALL_TICK_MS / 1000.0,
+                                   CC_CALL_RAMP_MS / 1000.0, self->capacity_kbps);
+      g_free (detail);
+      detail = g_steal_pointer (&with_ramp);
+    }
   cc_call_check_stop (self);
   cc_check_pass (CC_CHECK (self), detail);
 }
@@ -384,6 +426,21 @@ send_packet (CcCallCheck *self,
   nice_agent_send (self->agents[0], self->streams[0], 1, size, (const char *) packet);
 }
 
+static void     cc_call_check_start_drain   (CcCallCheck *self);
+static gboolean cc_call_check_ramp_tick_cb  (gpointer     user_data);
+
+/* Whether the stream got through cleanly so far: the packets still on their
+ * way (sent within the longest one-way trip seen) count as arrived. */
+static gboolean
+stream_clean (CcCallCheck *self)
+{
+  guint per_tick = 1 + CC_CALL_VIDEO_PER_TICK;
+  guint in_flight = per_tick * (guint) (self->max_transit_us / (CC_CALL_TICK_MS * 1000) + 1);
+
+  return self->sent > 0 &&
+         self->received + in_flight >= (1.0 - CC_CALL_RAMP_MAX_MISSING) * self->sent;
+}
+
 /* The stream keeps to a fixed grid of CC_CALL_TICK_MS from its start, as a
  * call's encoder does: a timer that fires late (a busy main loop) sends the
  * ticks it missed at once instead of dropping them, so the offered bitrate is
@@ -403,20 +460,71 @@ cc_call_check_tick_cb (gpointer user_data)
         send_packet (self, 'v', CC_CALL_VIDEO_BYTES);
     }
 
+  if (elapsed_us >= CC_CALL_STREAM_MS * 1000 && self->ramp && !self->ramping && stream_clean (self))
+    {
+      self->ramping = TRUE;
+      self->ramp_start_us = g_get_monotonic_time ();
+      g_clear_pointer (&self->tick, g_source_unref);
+      self->tick = g_timeout_source_new (CC_CALL_TICK_MS);
+      g_source_set_callback (self->tick, cc_call_check_ramp_tick_cb, self, NULL);
+      g_source_set_name (self->tick, "[connection-check] call ramp");
+      g_source_attach (self->tick, g_main_context_get_thread_default ());
+      cc_call_check_ramp_tick_cb (self);
+      return G_SOURCE_REMOVE;
+    }
+
   if (elapsed_us >= CC_CALL_STREAM_MS * 1000)
     {
-      gint64 left_ms = (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - CC_CALL_DRAIN_MARGIN_MS
-                       - (g_get_monotonic_time () - self->started_us) / 1000;
-      guint drain_ms = CLAMP ((guint) (self->max_transit_us * CC_CALL_DRAIN_FACTOR / 1000),
-                              CC_CALL_DRAIN_MS, CC_CALL_DRAIN_MAX_MS);
+      cc_call_check_start_drain (self);
+      return G_SOURCE_REMOVE;
+    }
 
-      drain_ms = (guint) CLAMP (left_ms, 0, (gint64) drain_ms);
+  return G_SOURCE_CONTINUE;
+}
 
-      g_clear_pointer (&self->tick, g_source_unref);
-      self->drain = g_timeout_source_new (drain_ms);
-      g_source_set_callback (self->drain, cc_call_check_drain_cb, self, NULL);
-      g_source_set_name (self->drain, "[connection-check] call drain");
-      g_source_attach (self->drain, g_main_context_get_thread_default ());
+/* Late packets still count for a while: see CC_CALL_DRAIN_MS. */
+static void
+cc_call_check_start_drain (CcCallCheck *self)
+{
+  gint64 left_ms = (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - CC_CALL_DRAIN_MARGIN_MS
+                   - (g_get_monotonic_time () - self->started_us) / 1000;
+  guint drain_ms = CLAMP ((guint) (self->max_transit_us * CC_CALL_DRAIN_FACTOR / 1000),
+                          CC_CALL_DRAIN_MS, CC_CALL_DRAIN_MAX_MS);
+
+  drain_ms = (guint) CLAMP (left_ms, 0, (gint64) drain_ms);
+
+  g_clear_pointer (&self->tick, g_source_unref);
+  self->drain = g_timeout_source_new (drain_ms);
+  g_source_set_callback (self->drain, cc_call_check_drain_cb, self, NULL);
+  g_source_set_name (self->drain, "[connection-check] call drain");
+  g_source_attach (self->drain, g_main_context_get_thread_default ());
+}
+
+/* The ramp's grid, as the stream's (a late timer sends the ticks it missed). */
+static gboolean
+cc_call_check_ramp_tick_cb (gpointer user_data)
+{
+  CcCallCheck *self = user_data;
+  gint64 elapsed_us = g_get_monotonic_time () - self->ramp_start_us;
+  guint due = MIN (elapsed_us / (CC_CALL_TICK_MS * 1000) + 1, CC_CALL_RAMP_MS / CC_CALL_TICK_MS);
+
+  while (self->ramp_ticks_sent < due)
+    {
+      guint step = self->ramp_ticks_sent * CC_CALL_TICK_MS / CC_CALL_RAMP_STEP_MS;
+
+      self->ramp_ticks_sent++;
+      for (guint i = 0; i < ramp_packets[MIN (step, CC_CALL_RAMP_STEPS - 1)]; i++)
+        {
+          guint8 packet[CC_CALL_VIDEO_BYTES] = { 0 };
+
+          write_header (packet, 'r', self->ramp_sequence++, g_get_monotonic_time ());
+          nice_agent_send (self->agents[0], self->streams[0], 1, sizeof packet, (const char *) packet);
+        }
+    }
+
+  if (elapsed_us >= CC_CALL_RAMP_MS * 1000)
+    {
+      cc_call_check_start_drain (self);
       return G_SOURCE_REMOVE;
     }
 
@@ -451,6 +559,16 @@ cc_call_check_recv_cb (NiceAgent *agent,
       return;
     }
 
+  if (agent == self->agents[1] && kind == 'r')
+    {
+      gint64 window_end_us = self->ramp_start_us + CC_CALL_RAMP_MS * 1000 + self->min_transit_us +
+                             CC_CALL_RAMP_SLACK_MS * 1000;
+
+      if (self->ramping && now <= window_end_us)
+        self->ramp_bytes += len;
+      return;
+    }
+
   if (agent != self->agents[1] || (kind != 'a' && kind != 'v') ||
       sequence >= CC_CALL_PACKETS_MAX || self->seen[sequence])
     return;
@@ -470,6 +588,7 @@ cc_call_check_recv_cb (NiceAgent *agent,
       }
     self->last_transit_us = transit;
     self->max_transit_us = MAX (self->max_transit_us, transit);
+    self->min_transit_us = self->have_transit ? MIN (self->min_transit_us, transit) : transit;
     self->have_transit = TRUE;
   }
 
@@ -651,7 +770,8 @@ cc_call_check_start_agents (CcCallCheck *self,
                      * allocation's own), and less than this check waits. */
                     "stun-reliable-timeout",
                     (guint) MAX ((gint64) STUN_TIMER_DEFAULT_RELIABLE_TIMEOUT,
-                                 (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - CC_CALL_STREAM_MS),
+                                 (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - CC_CALL_STREAM_MS
+                                 - CC_CALL_RAMP_MS),
                     NULL);
       /* libnice leaves loopback out of its own list of local addresses. */
       if (g_str_has_prefix (relay_ip, "127.") || g_str_equal (relay_ip, "::1"))
@@ -1055,6 +1175,7 @@ static void
 cc_call_check_init (CcCallCheck *self)
 {
   self->seen = g_new0 (guint8, CC_CALL_PACKETS_MAX);
+  self->capacity_kbps = -1;
 }
 
 CcCheck *
@@ -1090,4 +1211,27 @@ cc_call_check_set_allocation (CcCallCheck *self,
   g_return_if_fail (allocation == NULL || CC_IS_CHECK (allocation));
 
   g_set_object (&self->allocation, allocation);
+}
+
+void
+cc_call_check_set_ramp (CcCallCheck *self,
+                        gboolean     ramp)
+{
+  g_return_if_fail (CC_IS_CALL_CHECK (self));
+
+  self->ramp = ramp;
+}
+
+double
+cc_call_check_get_capacity_kbps (CcCheck *check)
+{
+  return CC_IS_CALL_CHECK (check) ? CC_CALL_CHECK (check)->capacity_kbps : -1;
+}
+
+double
+cc_call_check_get_throughput_kbps (CcCheck *check)
+{
+  double capacity = cc_call_check_get_capacity_kbps (check);
+
+  return capacity >= 0 ? capacity : cc_check_get_bitrate_kbps (check);
 }

@@ -22,6 +22,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-call-check.h"
 #include "cc-diagnosis.h"
 #include "cc-network-check.h"
 
@@ -41,14 +42,8 @@
 #define CC_LOSS_FAIR_PCT     3.0
 #define CC_LOSS_POOR_PCT     8.0
 
-/* What a call needs to get through. Video: Whereby's own bandwidth test
- * (BandwidthTester in Whereby's browser SDK, the `whereby-sfu#bw-test-v1`
- * session) warns when the SFU sees less than 1.5 Mbit/s of available bitrate
- * or more than 3 % loss either way. Audio only: the test call's own audio
- * stream, Opus at 64 kbit/s with its packets (RFC 7587 §3.1.1 recommends
- * 28-40 kbit/s for fullband speech, less for narrower bands). */
-#define CC_VIDEO_NEEDS_KBPS 1500.0
-#define CC_AUDIO_NEEDS_KBPS   64.0
+/* What a call needs to get through: CC_VIDEO_NEEDS_KBPS and
+ * CC_AUDIO_NEEDS_KBPS, cc-call-check.h. */
 
 const char *
 cc_verdict_to_string (CcVerdict verdict)
@@ -103,6 +98,25 @@ cc_diagnosis_grade (double rtt_ms,
   q = MAX (q, grade_one (rtt_ms, CC_RTT_GOOD_MS, CC_RTT_FAIR_MS, CC_RTT_POOR_MS));
   q = MAX (q, grade_one (jitter_ms, CC_JITTER_GOOD_MS, CC_JITTER_FAIR_MS, CC_JITTER_POOR_MS));
   q = MAX (q, grade_one (loss_pct, CC_LOSS_GOOD_PCT, CC_LOSS_FAIR_PCT, CC_LOSS_POOR_PCT));
+
+  return q;
+}
+
+CcQuality
+cc_diagnosis_grade_check (CcCheck *check)
+{
+  CcQuality q;
+  double capacity;
+
+  g_return_val_if_fail (CC_IS_CHECK (check), CC_QUALITY_UNKNOWN);
+
+  q = cc_diagnosis_grade (cc_check_get_rtt_ms (check), cc_check_get_jitter_ms (check),
+                          cc_check_get_loss_pct (check));
+  capacity = cc_call_check_get_capacity_kbps (check);
+  if (capacity >= 0 && capacity < CC_AUDIO_NEEDS_KBPS)
+    q = MAX (q, CC_QUALITY_POOR);
+  else if (capacity >= 0 && capacity < CC_VIDEO_NEEDS_KBPS)
+    q = MAX (q, CC_QUALITY_FAIR);
 
   return q;
 }
@@ -181,8 +195,12 @@ effective_status (CcCheck *check)
   if (status == CC_STATUS_PASS &&
       (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 ||
        g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0) &&
-      cc_diagnosis_grade (cc_check_get_rtt_ms (check), cc_check_get_jitter_ms (check),
-                          cc_check_get_loss_pct (check)) == CC_QUALITY_POOR)
+      cc_diagnosis_grade_check (check) == CC_QUALITY_POOR)
+    return CC_STATUS_WARN;
+
+  /* The call's ramp found the path too narrow for video. */
+  if (status == CC_STATUS_PASS && cc_call_check_get_capacity_kbps (check) >= 0 &&
+      cc_call_check_get_capacity_kbps (check) < CC_VIDEO_NEEDS_KBPS)
     return CC_STATUS_WARN;
 
   return status;
@@ -206,7 +224,7 @@ is_quality_finding (CcCheck *check)
 static char *
 throughput_sentence (CcCheck *check)
 {
-  double kbps = cc_check_get_bitrate_kbps (check);
+  double kbps = cc_call_check_get_throughput_kbps (check);
   const char *verdict;
 
   if (kbps < CC_AUDIO_NEEDS_KBPS)
@@ -1123,6 +1141,34 @@ quality_only (CcRequirement *req)
   return compute_status (req, &primary) == CC_STATUS_WARN && is_quality_finding (primary);
 }
 
+/* The verdict's words for a path that works, poorly: what limits it most —
+ * too little throughput for video, a long round trip (a satellite hop: a
+ * call lags, but nothing is lost), or loss and jitter. */
+static char *
+quality_summary (CcRequirement *req)
+{
+  CcCheck *primary = NULL;
+  CcCheck *call = slow_call (req);
+  CcCheck *measured;
+
+  compute_status (req, &primary);
+  measured = call != NULL ? call : primary;
+
+  if (call != NULL && cc_call_check_get_throughput_kbps (call) < CC_VIDEO_NEEDS_KBPS)
+    {
+      g_autofree char *rate = throughput_sentence (call);
+
+      return g_strjoin (" ", _("Calls connect from this network, but the connection is too slow for good quality."),
+                        rate, _("The hints below say what else was measured and what to try."), NULL);
+    }
+
+  if (measured != NULL && cc_check_get_rtt_ms (measured) >= CC_RTT_POOR_MS)
+    return g_strdup_printf (_("Calls connect from this network, but packets take long on their way: a %.0f ms round trip was measured, and calls suffer from %.0f ms on (people talk over each other). Satellite links and very long paths do this; nothing on the network needs to be opened. The hints below say what was measured."),
+                            cc_check_get_rtt_ms (measured), CC_RTT_POOR_MS);
+
+  return g_strdup (_("Calls connect from this network, but the connection is slow or loses packets, so audio and video may stutter. The hints below say what was measured and what to try."));
+}
+
 gboolean
 cc_diagnosis_turn_login_refused (GListModel *requirements,
                                  gboolean   *no_call)
@@ -1420,16 +1466,8 @@ cc_diagnosis_verdict (GListModel  *requirements,
         case CC_VERDICT_BLOCKED:
           if (reason != NULL && (verdict == CC_VERDICT_BLOCKED || cc_requirement_get_hint (reason) != NULL))
             why = impact (reason, verdict == CC_VERDICT_BLOCKED ? CC_STATUS_FAIL : cc_requirement_get_status (reason));
-          if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason) &&
-              slow_call (reason) != NULL)
-            {
-              g_autofree char *rate = throughput_sentence (slow_call (reason));
-
-              *summary = g_strjoin (" ", _("Calls connect from this network, but the connection is too slow for good quality."),
-                                    rate, _("The hints below say what else was measured and what to try."), NULL);
-            }
-          else if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason))
-            *summary = g_strdup (_("Calls connect from this network, but the connection is slow or loses packets, so audio and video may stutter. The hints below say what was measured and what to try."));
+          if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason))
+            *summary = quality_summary (reason);
           else if (reason != NULL && proxy_login_wanted (reason))
             *summary = g_strjoin (" ", why ? why : "",
                                   _("The proxy this network uses wants a login: the hints below say where to enter it."),

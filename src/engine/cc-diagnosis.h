@@ -33,6 +33,10 @@ const char *cc_verdict_to_string          (CcVerdict      verdict);
 CcQuality   cc_diagnosis_grade            (double         rtt_ms,
                                            double         jitter_ms,
                                            double         loss_pct);
+/* @check's grade: cc_diagnosis_grade() of its measurements, and for a test
+ * call whose ramp measured the path, at best fair when the path carries less
+ * than a video call needs and poor when less than audio needs. */
+CcQuality   cc_diagnosis_grade_check      (CcCheck       *check);
 const char *cc_quality_to_string          (CcQuality      quality);
 /* Recomputes status, summary and hint of @requirement from its checks. */
 void        cc_diagnosis_update           (CcRequirement *requirement,

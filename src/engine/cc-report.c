@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "cc-call-check.h"
 #include "cc-report.h"
 
 /* Width the text report wraps at: fits a terminal and a ticket's text box. */
@@ -110,11 +111,9 @@ cc_report_describe_call (GListModel *requirements)
   transport = g_ascii_strup (cc_check_get_transport (call), -1);
   return g_strdup_printf (_("Test call: a call would go through the relay over %s — %s (%.0f ms round trip, %.1f ms jitter, %.1f %% loss, %.0f kbit/s)."),
                           transport,
-                          quality_label (cc_diagnosis_grade (cc_check_get_rtt_ms (call),
-                                                             cc_check_get_jitter_ms (call),
-                                                             cc_check_get_loss_pct (call))),
+                          quality_label (cc_diagnosis_grade_check (call)),
                           MAX (0, cc_check_get_rtt_ms (call)), MAX (0, cc_check_get_jitter_ms (call)),
-                          cc_check_get_loss_pct (call), MAX (0, cc_check_get_bitrate_kbps (call)));
+                          cc_check_get_loss_pct (call), MAX (0, cc_call_check_get_throughput_kbps (call)));
 }
 
 static const char *
@@ -457,10 +456,8 @@ cc_report_to_json (CcRunner *runner)
             add_number_if_measured (builder, "jitter_ms", cc_check_get_jitter_ms (call));
             add_number_if_measured (builder, "loss_pct", cc_check_get_loss_pct (call));
             add_number_if_measured (builder, "bitrate_kbps", cc_check_get_bitrate_kbps (call));
-            add_string_or_null (builder, "quality",
-                                cc_quality_to_string (cc_diagnosis_grade (cc_check_get_rtt_ms (call),
-                                                                          cc_check_get_jitter_ms (call),
-                                                                          cc_check_get_loss_pct (call))));
+            add_number_if_measured (builder, "capacity_kbps", cc_call_check_get_capacity_kbps (call));
+            add_string_or_null (builder, "quality", cc_quality_to_string (cc_diagnosis_grade_check (call)));
           }
         json_builder_end_object (builder);
       }
@@ -502,11 +499,10 @@ cc_report_to_json (CcRunner *runner)
           add_number_if_measured (builder, "jitter_ms", cc_check_get_jitter_ms (check));
           add_number_if_measured (builder, "loss_pct", cc_check_get_loss_pct (check));
           add_number_if_measured (builder, "bitrate_kbps", cc_check_get_bitrate_kbps (check));
+          add_number_if_measured (builder, "capacity_kbps", cc_call_check_get_capacity_kbps (check));
           if (cc_check_get_loss_pct (check) >= 0)
             {
-              CcQuality quality = cc_diagnosis_grade (cc_check_get_rtt_ms (check),
-                                                      cc_check_get_jitter_ms (check),
-                                                      cc_check_get_loss_pct (check));
+              CcQuality quality = cc_diagnosis_grade_check (check);
               add_string_or_null (builder, "quality", cc_quality_to_string (quality));
             }
           if (cc_check_get_tls_issuer (check) != NULL)

@@ -308,7 +308,7 @@ build_checks (CcRunner *self)
           cc_diagnosis_mark_turn_login (call, server->source);
           cc_call_check_set_allocation (CC_CALL_CHECK (call), allocations[t]);
           add_timed (self, order[t] == CC_TRANSPORT_UDP ? "media-udp" : "turn-tcp", call,
-                     CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_EXTRA_MS);
+                     CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_RAMP_MS + CC_CALL_EXTRA_MS);
         }
 
       for (guint t = 0; t < G_N_ELEMENTS (order); t++)
@@ -509,6 +509,15 @@ cc_runner_next_call (CcRunner *self)
 
   req = self->calls->pdata[self->next_call];
   check = self->calls->pdata[self->next_call + 1];
+  /* The first call that gets through also finds what the path carries: the
+   * transport a browser would use; the fallbacks after it only measure. */
+  {
+    gboolean through = FALSE;
+
+    for (guint i = 1; i < self->next_call; i += 2)
+      through |= cc_check_get_status (self->calls->pdata[i]) == CC_STATUS_PASS;
+    cc_call_check_set_ramp (CC_CALL_CHECK (check), !through);
+  }
   self->next_call += 2;
   cc_runner_start_check (self, req, check);
 }
