@@ -402,7 +402,9 @@ assert_call_bitrate (JsonObject *check)
 }
 
 /* --ice-servers takes WebRTC's own RTCConfiguration.iceServers: a bare array
- * of RTCIceServer objects, as TURN credential services return it. */
+ * of RTCIceServer objects, as TURN credential services return it. (Its one
+ * server with the UDP URL only: one test call, not three, is enough to show
+ * the login was read.) */
 static void
 test_ice_servers_bare_array (void)
 {
@@ -416,8 +418,16 @@ test_ice_servers_bare_array (void)
   g_auto(RunResult) r = { 0 };
   const char *args[] = { "--json", "--profile", profile, "--ice-servers", bare, "--timeout", "3", NULL };
   JsonObject *report;
+  JsonArray *servers;
+  JsonArray *urls;
+  guint calls = 0;
 
   g_assert_true (json_parser_load_from_file (ice_parser, ice, &error));
+  servers = json_object_get_array_member (json_node_get_object (json_parser_get_root (ice_parser)), "iceServers");
+  urls = json_object_get_array_member (json_array_get_object_element (servers, 0), "urls");
+  while (json_array_get_length (urls) > 1)
+    json_array_remove_element (urls, json_array_get_length (urls) - 1);
+  g_assert_true (g_str_has_suffix (json_array_get_string_element (urls, 0), "transport=udp"));
   json_generator_set_root (generator, json_object_get_member (json_node_get_object (json_parser_get_root (ice_parser)),
                                                               "iceServers"));
   g_assert_true (json_generator_to_file (generator, bare, &error));
@@ -430,6 +440,19 @@ test_ice_servers_bare_array (void)
   /* The login in the bare array was used: real allocations, a test call. */
   assert_contains (r.out, "relay");
   g_assert_true (json_object_has_member (report, "call"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "call"), "transport"),
+                   ==, "udp");
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (report, "requirements")); i++)
+    {
+      JsonObject *req = json_array_get_object_element (json_object_get_array_member (report, "requirements"), i);
+      JsonArray *checks = json_object_get_array_member (req, "checks");
+
+      for (guint j = 0; j < json_array_get_length (checks); j++)
+        if (g_str_equal (json_object_get_string_member (json_array_get_object_element (checks, j), "kind"),
+                         "ice-call"))
+          calls++;
+    }
+  g_assert_cmpuint (calls, ==, 1);
 }
 
 static void
