@@ -12,9 +12,9 @@
  *    round-trip time, RFC 3550 jitter and loss. The burst plans itself inside the
  *    check's time limit and ends with its numbers before the deadline.
  * Round trips run from the moment of the send call to the moment the kernel
- * received the answer (SO_TIMESTAMPNS, on UDP) or, on a stream, to the read
- * callback before anything else is done: a busy main loop does not lengthen
- * them. Streams have TCP_NODELAY, as a call's media would: with Nagle's
+ * received the answer (SO_TIMESTAMPNS, on UDP and on plain TCP, whose socket
+ * is then read directly) or, through TLS, to the read callback before anything
+ * else is done: a busy main loop does not lengthen them. Streams have TCP_NODELAY, as a call's media would: with Nagle's
  * algorithm a small request waits for the ACK of the one before.
  * Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2): the
  * stream is split with stun_message_validate_buffer_length(). Credentials never
@@ -910,6 +910,68 @@ cc_stun_check_udp_readable_cb (GSocket      *socket,
 
 static void cc_stun_check_read (CcStunCheck *self);
 
+/* What a read of the stream gave (@n bytes of self->readbuf, 0 at its end, or
+ * @error): splits it into STUN messages and handles them. Returns whether to
+ * read on. */
+static gboolean
+cc_stun_check_stream_input (CcStunCheck *self,
+                            gssize       n,
+                            GError      *error)
+{
+  if (n < 0)
+    {
+      cc_stun_check_finish_error (self, error);
+      return FALSE;
+    }
+
+  if (n == 0)
+    {
+      if (self->mode == CC_STUN_MODE_BURST && self->received > 0)
+        cc_stun_check_burst_conclude (self);
+      else
+        cc_stun_check_finish_fail (self, CC_ERROR_CONNECTION_CUT,
+                                   _("The server closed the connection without answering."));
+      return FALSE;
+    }
+
+  g_byte_array_append (self->inbuf, self->readbuf, n);
+
+  while (self->inbuf->len > 0 && !cc_check_is_done (CC_CHECK (self)))
+    {
+      int len = stun_message_validate_buffer_length (self->inbuf->data, self->inbuf->len, TRUE);
+
+      /* Not a STUN header where one must start (or not RFC 5389's cookie):
+       * whatever answers is not a STUN server. */
+      if (len == STUN_MESSAGE_BUFFER_INVALID ||
+          (self->inbuf->len >= STUN_MESSAGE_TRANS_ID_POS &&
+           !cc_stun_has_cookie (self->inbuf->data, self->inbuf->len)))
+        {
+          g_autofree char *detail =
+            g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),
+                             path_words (self), self->port);
+          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
+          return FALSE;
+        }
+      if (len == STUN_MESSAGE_BUFFER_INCOMPLETE || (guint) len > self->inbuf->len)
+        break;
+
+      cc_stun_check_handle (self, self->inbuf->data, len);
+      g_byte_array_remove_range (self->inbuf, 0, len);
+    }
+
+  if (cc_check_is_done (CC_CHECK (self)))
+    return FALSE;
+
+  if (self->inbuf->len > STREAM_MAX_PENDING)
+    {
+      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
+                                 _("The server sends data that never forms a STUN message."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 cc_stun_check_read_cb (GObject      *object,
                        GAsyncResult *result,
@@ -930,58 +992,57 @@ cc_stun_check_read_cb (GObject      *object,
       return;
     }
 
-  if (n < 0)
+  if (cc_stun_check_stream_input (self, n, error))
+    cc_stun_check_read (self);
+}
+
+/* The socket under @stream when what the stream carries is what arrives on
+ * the socket: plain TCP, or tunnelled through an HTTP or SOCKS proxy (GIO's
+ * CONNECT reads the proxy's answer byte by byte, nothing beyond it). NULL
+ * when something is in between (an HTTPS proxy's TLS). */
+static GSocket *
+plain_socket (GIOStream *stream)
+{
+  if (G_IS_TCP_WRAPPER_CONNECTION (stream))
     {
-      cc_stun_check_finish_error (self, error);
-      return;
+      GIOStream *base = g_tcp_wrapper_connection_get_base_io_stream (G_TCP_WRAPPER_CONNECTION (stream));
+
+      return G_IS_TCP_CONNECTION (base) && !G_IS_TCP_WRAPPER_CONNECTION (base)
+             ? g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)) : NULL;
     }
+  if (G_IS_TCP_CONNECTION (stream))
+    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  return NULL;
+}
 
-  if (n == 0)
+/* TCP without TLS: the socket is read directly, so that each read comes with
+ * the kernel's moment of receipt (SO_TIMESTAMPNS, which TCP gives for the last
+ * segment read) instead of the main loop's, as on UDP. Through an HTTP proxy
+ * the socket is the proxy's: after the CONNECT, the relay's bytes arrive there
+ * as they are. */
+static gboolean
+cc_stun_check_tcp_readable_cb (GSocket      *socket,
+                               GIOCondition  condition,
+                               gpointer      user_data)
+{
+  g_autoptr(CcStunCheck) self = g_object_ref (user_data);
+
+  for (guint i = 0; i < 64 && !cc_check_is_done (CC_CHECK (self)); i++)
     {
-      if (self->mode == CC_STUN_MODE_BURST && self->received > 0)
-        cc_stun_check_burst_conclude (self);
-      else
-        cc_stun_check_finish_fail (self, CC_ERROR_CONNECTION_CUT,
-                                   _("The server closed the connection without answering."));
-      return;
-    }
+      g_autoptr(GError) error = NULL;
+      gssize n = cc_socket_receive_timed (socket, self->readbuf, sizeof self->readbuf,
+                                          &self->received_us, &error);
 
-  g_byte_array_append (self->inbuf, self->readbuf, n);
-
-  while (self->inbuf->len > 0 && !cc_check_is_done (CC_CHECK (self)))
-    {
-      int len = stun_message_validate_buffer_length (self->inbuf->data, self->inbuf->len, TRUE);
-
-      /* Not a STUN header where one must start (or not RFC 5389's cookie):
-       * whatever answers is not a STUN server. */
-      if (len == STUN_MESSAGE_BUFFER_INVALID ||
-          (self->inbuf->len >= STUN_MESSAGE_TRANS_ID_POS &&
-           !cc_stun_has_cookie (self->inbuf->data, self->inbuf->len)))
-        {
-          g_autofree char *detail =
-            g_strdup_printf (_("Something answers on %s port %u, but not with STUN: probably a filter or another service."),
-                             path_words (self), self->port);
-          cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR, detail);
-          return;
-        }
-      if (len == STUN_MESSAGE_BUFFER_INCOMPLETE || (guint) len > self->inbuf->len)
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
-
-      cc_stun_check_handle (self, self->inbuf->data, len);
-      g_byte_array_remove_range (self->inbuf, 0, len);
+      if (!cc_stun_check_stream_input (self, n, error) || n == 0)
+        {
+          clear_source (&self->socket_source);
+          return G_SOURCE_REMOVE;
+        }
     }
 
-  if (cc_check_is_done (CC_CHECK (self)))
-    return;
-
-  if (self->inbuf->len > STREAM_MAX_PENDING)
-    {
-      cc_stun_check_finish_fail (self, CC_ERROR_PROTOCOL_ERROR,
-                                 _("The server sends data that never forms a STUN message."));
-      return;
-    }
-
-  cc_stun_check_read (self);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -989,6 +1050,22 @@ cc_stun_check_read (CcStunCheck *self)
 {
   if (cc_check_is_done (CC_CHECK (self)))
     return;
+
+  if (self->transport == CC_TRANSPORT_TCP && plain_socket (self->stream) != NULL)
+    {
+      GSocket *socket = plain_socket (self->stream);
+
+      if (self->socket_source == NULL && cc_socket_enable_receive_timestamps (socket))
+        {
+          self->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_ERR | G_IO_HUP, NULL);
+          g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_check_tcp_readable_cb,
+                                 self, NULL);
+          g_source_set_name (self->socket_source, "[connection-check] STUN stream socket");
+          g_source_attach (self->socket_source, g_main_context_get_thread_default ());
+        }
+      if (self->socket_source != NULL)
+        return;
+    }
 
   self->stream_ops++;
   g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
