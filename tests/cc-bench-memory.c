@@ -1,8 +1,14 @@
 /* cc-bench-memory.c: a benchmark, not a test. Prints the resident memory of a
  * window, for tools/bench-memory to compare side by side under one Xvfb:
  *
- *   cc-bench-memory empty       an empty AdwApplicationWindow, the yardstick
- *   cc-bench-memory window [N]  the real window, after N runs against the lab
+ *   cc-bench-memory empty       an empty AdwApplicationWindow of the window's
+ *                               default size, the yardstick
+ *   cc-bench-memory window [N] [PROFILE]
+ *                               the real window, after N runs against the lab;
+ *                               with PROFILE, one of a lab in another process
+ *                               (tests/cc-lab-server, as tools/bench-memory
+ *                               does), so that only the app is measured, not
+ *                               the lab's servers and their TLS sessions
  *
  * Each prints lines "NAME current-KiB peak-KiB anonymous-KiB file-KiB"
  * (VmRSS, VmHWM, RssAnon, RssFile), after the same settling time with the
@@ -79,7 +85,8 @@ bench_empty (void)
   g_assert_no_error (error);
 
   window = adw_application_window_new (GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 720);
+  /* cc-window.ui's default size: the same surfaces to draw. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 780);
   gtk_window_present (GTK_WINDOW (window));
   settle ();
   report ("empty");
@@ -89,7 +96,8 @@ bench_empty (void)
 }
 
 static int
-bench_window (guint runs)
+bench_window (guint       runs,
+              const char *lab_profile)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CcLab) lab = NULL;
@@ -98,13 +106,18 @@ bench_window (guint runs)
   g_autofree char *profile = NULL;
   CcWindow *window;
 
-  lab = cc_lab_new (&error);
-  if (lab == NULL)
-    g_error ("The lab could not start: %s", error->message);
-  template = g_build_filename (g_getenv ("CC_SOURCE_DIR") ? g_getenv ("CC_SOURCE_DIR") : ".",
-                               "tests", "profiles", "lab-ok.conf.in", NULL);
-  profile = cc_lab_write_file (lab, "ok.conf", template, &error);
-  g_assert_no_error (error);
+  if (lab_profile != NULL)
+    profile = g_strdup (lab_profile);
+  else
+    {
+      lab = cc_lab_new (&error);
+      if (lab == NULL)
+        g_error ("The lab could not start: %s", error->message);
+      template = g_build_filename (g_getenv ("CC_SOURCE_DIR") ? g_getenv ("CC_SOURCE_DIR") : ".",
+                                   "tests", "profiles", "lab-ok.conf.in", NULL);
+      profile = cc_lab_write_file (lab, "ok.conf", template, &error);
+      g_assert_no_error (error);
+    }
 
   app = cc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -140,8 +153,8 @@ main (int   argc,
   if (argc > 1 && strcmp (argv[1], "empty") == 0)
     return bench_empty ();
   if (argc > 1 && strcmp (argv[1], "window") == 0)
-    return bench_window (argc > 2 ? (guint) atoi (argv[2]) : 3);
+    return bench_window (argc > 2 ? (guint) atoi (argv[2]) : 3, argc > 3 ? argv[3] : NULL);
 
-  fprintf (stderr, "usage: cc-bench-memory empty | window [RUNS]\n");
+  fprintf (stderr, "usage: cc-bench-memory empty | window [RUNS [PROFILE]]\n");
   return 64;
 }
