@@ -491,6 +491,13 @@ describe_failure (CcCheck *check)
       return g_strdup (_("the test was stopped"));
     case CC_ERROR_NONE:
     default:
+      /* A call whose numbers are fine but whose ramp found the path narrow. */
+      if (cc_diagnosis_grade (cc_check_get_rtt_ms (check), cc_check_get_jitter_ms (check),
+                              cc_check_get_loss_pct (check)) != CC_QUALITY_POOR &&
+          cc_call_check_get_capacity_kbps (check) >= 0 &&
+          cc_call_check_get_capacity_kbps (check) < CC_VIDEO_NEEDS_KBPS)
+        return g_strdup_printf (_("%s to %s carries only about %.0f kbit/s (video needs about %.0f)"),
+                                path, host, cc_call_check_get_capacity_kbps (check), CC_VIDEO_NEEDS_KBPS);
       if (cc_check_get_rtt_ms (check) >= 0 && cc_check_get_loss_pct (check) >= 0)
         return g_strdup_printf (_("%s to %s is poor (%.1f %% loss, %.0f ms jitter, %.0f ms round trip)"),
                                 path, host, cc_check_get_loss_pct (check),
