@@ -342,6 +342,10 @@ test_ok (void)
   for (const char * const *id = (const char *[]) { "signaling", "turn-udp", "turn-tcp", "media-udp",
                                                   "domains", "https-inspection", NULL }; *id; id++)
     g_assert_cmpstr (status_of (report, *id), ==, "pass");
+  /* No TURN login: the summary says what that leaves unmeasured, and how to
+   * measure it. */
+  assert_contains (json_object_get_string_member (report, "summary"), "No test call was made");
+  assert_contains (json_object_get_string_member (report, "summary"), "--ice-servers");
 
   /* The media burst measured something real. */
   media = find_requirement (report, "media-udp");

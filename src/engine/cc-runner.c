@@ -454,6 +454,11 @@ cc_runner_complete (CcRunner *self)
       cc_diagnosis_turn_login_refused (G_LIST_MODEL (self->requirements), &no_call);
       if (!no_call)
         call = cc_report_describe_call (G_LIST_MODEL (self->requirements));
+      /* No TURN login, no call: where calls can start, say what that leaves
+       * unmeasured and how to measure it. */
+      if (call == NULL && !no_call && cc_profile_get_turn_servers (self->profile)->len > 0 &&
+          (self->verdict == CC_VERDICT_READY || self->verdict == CC_VERDICT_DEGRADED))
+        call = g_strdup (_("No test call was made: without a TURN login, a real call through the relay and what the connection carries cannot be measured. To measure them, give one (--ice-servers FILE, or TURN Server Login in Preferences) and test again."));
       if (call != NULL && summary != NULL)
         {
           char *both = g_strjoin (" ", summary, call, NULL);
