@@ -531,30 +531,82 @@ cc_report_to_json (CcRunner *runner)
   return tidy_numbers (text);
 }
 
+/* What a save of @runner's report to @file writes. */
+static char *
+report_for_file (CcRunner *runner,
+                 GFile    *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return name != NULL && g_str_has_suffix (name, ".json") ? cc_report_to_json (runner)
+                                                          : cc_report_to_text (runner, CC_REPORT_VERBOSE);
+}
+
+/* A new file written beside the old one, then renamed over it: the old file's
+ * mode is not inherited. */
+#define REPORT_FILE_FLAGS (G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION)
+
 gboolean
 cc_report_save (CcRunner  *runner,
                 GFile     *file,
                 GError   **error)
 {
   g_autoptr(GFileOutputStream) stream = NULL;
-  g_autofree char *name = NULL;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (CC_IS_RUNNER (runner), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  name = g_file_get_basename (file);
-  text = name != NULL && g_str_has_suffix (name, ".json") ? cc_report_to_json (runner)
-                                                          : cc_report_to_text (runner, CC_REPORT_VERBOSE);
-
-  /* A new file written beside the old one, then renamed over it: the old
-   * file's mode is not inherited. */
-  stream = g_file_replace (file, NULL, FALSE,
-                           G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                           NULL, error);
+  text = report_for_file (runner, file);
+  stream = g_file_replace (file, NULL, FALSE, REPORT_FILE_FLAGS, NULL, error);
   return stream != NULL &&
          g_output_stream_write_all (G_OUTPUT_STREAM (stream), text, strlen (text), NULL, NULL, error) &&
          g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+}
+
+static void
+cc_report_save_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+cc_report_save_async (CcRunner            *runner,
+                      GFile               *file,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+
+  g_return_if_fail (CC_IS_RUNNER (runner));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (runner, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_report_save_async);
+  text = report_for_file (runner, file);
+  bytes = g_bytes_new_take (text, strlen (text));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, REPORT_FILE_FLAGS, cancellable,
+                                       cc_report_save_cb, task);
+}
+
+gboolean
+cc_report_save_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cc_report_save_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 char *

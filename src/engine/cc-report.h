@@ -34,6 +34,14 @@ char *cc_report_to_it_request (CcRunner      *runner);
 gboolean cc_report_save (CcRunner  *runner,
                          GFile     *file,
                          GError   **error);
+/* The same without blocking: the report is made now, written meanwhile. */
+void     cc_report_save_async  (CcRunner            *runner,
+                                GFile               *file,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data);
+gboolean cc_report_save_finish (GAsyncResult        *result,
+                                GError             **error);
 /* One progress line for a finished check, as the CLI prints it. */
 char *cc_report_check_line (CcRequirement *requirement,
                             CcCheck       *check);

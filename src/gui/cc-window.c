@@ -714,23 +714,44 @@ copy_hint_activated (GtkWidget  *widget,
 }
 
 static void
+report_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GWeakRef *window_ref = user_data;
+  g_autoptr(CcWindow) self = g_weak_ref_get (window_ref);
+  g_autoptr(GError) error = NULL;
+  gboolean saved = cc_report_save_finish (result, &error);
+
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+  if (self == NULL)
+    return;
+
+  if (saved)
+    cc_window_toast (self, _("Report saved"));
+  else
+    cc_window_toast (self, error->message);
+}
+
+static void
 save_response_cb (GtkNativeDialog *dialog,
                   int              response,
                   gpointer         user_data)
 {
   CcWindow *self = CC_WINDOW (user_data);
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
+  GWeakRef *window_ref;
 
   if (response != GTK_RESPONSE_ACCEPT || self->runner == NULL)
     goto out;
 
-  /* Reports hold addresses: readable by the user only. */
+  /* Reports hold addresses: readable by the user only. Written without
+   * blocking the window (a slow or remote folder). */
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (!cc_report_save (self->runner, file, &error))
-    cc_window_toast (self, error->message);
-  else
-    cc_window_toast (self, _("Report saved"));
+  window_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window_ref, self);
+  cc_report_save_async (self->runner, file, NULL, report_saved_cb, window_ref);
 
 out:
   g_object_unref (dialog);
