@@ -48,6 +48,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
+#include "cc-releases.h"
 #include "cc-secrets.h"
 #include "cc-tcp-check.h"
 
@@ -199,6 +200,7 @@ cc_call_check_agent_closed_cb (GObject      *object,
   g_assert (agents_closing > 0);
   agents_closing--;
   g_object_unref (object);
+  cc_releases_end ();
 }
 
 /* Releases the agent's relay allocations; takes @agent's reference, which
@@ -207,6 +209,7 @@ static void
 cc_call_check_close_agent (NiceAgent *agent)
 {
   agents_closing++;
+  cc_releases_begin ();
   nice_agent_close_async (agent, cc_call_check_agent_closed_cb, NULL);
 }
 

@@ -17,6 +17,7 @@
 #include "cc-note-check.h"
 #include "cc-report.h"
 #include "cc-resolver.h"
+#include "cc-releases.h"
 #include "cc-runner.h"
 #include "cc-secrets.h"
 #include "cc-stun-check.h"
@@ -934,19 +935,43 @@ cc_runner_get_connectivity (CcRunner *self)
   return self->connectivity ? self->connectivity : "none";
 }
 
-void
-cc_runner_finish_cleanup (guint timeout_ms)
+static void
+cc_runner_close_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  GMainContext *context = g_main_context_get_thread_default ();
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean all = cc_releases_wait_finish (result, &error);
 
-  /* Bounded: what is still closing after @timeout_ms is left to the servers'
-   * own timeouts. */
-  while (g_get_monotonic_time () < deadline)
-    {
-      if (cc_call_check_get_agents_closing () == 0 && !g_main_context_pending (context))
-        break;
-      if (!g_main_context_iteration (context, FALSE))
-        g_usleep (1000);
-    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, all);
+}
+
+void
+cc_runner_close_async (CcRunner            *self,
+                       guint                timeout_ms,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CC_IS_RUNNER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_runner_close_async);
+  cc_releases_wait_async (timeout_ms, cancellable, cc_runner_close_cb, task);
+}
+
+gboolean
+cc_runner_close_finish (CcRunner      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

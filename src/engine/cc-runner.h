@@ -59,9 +59,17 @@ gint64       cc_runner_get_duration_ms    (CcRunner        *self);
 const char  *cc_runner_get_proxy          (CcRunner        *self);
 const char  *cc_runner_get_connectivity   (CcRunner        *self);
 
-/* After a run, lets what the checks closed finish closing (test calls release
- * their relay allocations, cancelled operations return), for at most
- * @timeout_ms: for programs that exit right after a run. */
-void        cc_runner_finish_cleanup       (guint           timeout_ms);
+/* After a run, for programs that exit right after it: completes once every
+ * relay allocation the run's checks made is given back (test calls' agents
+ * closed, TURN Refreshes written: cc-releases.h), or after @timeout_ms, what
+ * is left then being up to the relays' own lifetimes. */
+void        cc_runner_close_async          (CcRunner            *self,
+                                            guint                timeout_ms,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean    cc_runner_close_finish         (CcRunner            *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 
 G_END_DECLS

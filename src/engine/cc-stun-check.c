@@ -34,6 +34,7 @@
 #include <stun/usages/bind.h>
 #include <stun/usages/turn.h>
 
+#include "cc-releases.h"
 #include "cc-stun-check.h"
 #include "cc-secrets.h"
 #include "cc-stun-parse.h"
@@ -244,6 +245,7 @@ typedef struct
 static void
 stream_release_free (StreamRelease *release)
 {
+  cc_releases_end ();
   clear_source (&release->limit);
   g_clear_object (&release->cancellable);
   g_clear_object (&release->stream);
@@ -281,6 +283,7 @@ stream_release_start (GIOStream *stream,
 {
   StreamRelease *release = g_new0 (StreamRelease, 1);
 
+  cc_releases_begin ();
   release->stream = stream;
   release->bytes = bytes;
   release->cancellable = g_cancellable_new ();
