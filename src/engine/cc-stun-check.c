@@ -12,9 +12,9 @@
  *    round-trip time, RFC 3550 jitter and loss. The burst plans itself inside the
  *    check's time limit and ends with its numbers before the deadline.
  * Round trips run from the moment of the send call to the moment the kernel
- * received the answer (SO_TIMESTAMPNS, on UDP and on plain TCP, whose socket
- * is then read directly) or, through TLS, to the read callback before anything
- * else is done: a busy main loop does not lengthen them. Streams have TCP_NODELAY, as a call's media would: with Nagle's
+ * received the answer (SO_TIMESTAMPNS: on UDP; on plain TCP, whose socket is
+ * then read directly; through TLS, from the stream under the TLS connection,
+ * cc-stamped-stream.c): a busy main loop does not lengthen them. Streams have TCP_NODELAY, as a call's media would: with Nagle's
  * algorithm a small request waits for the ACK of the one before.
  * Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2): the
  * stream is split with stun_message_validate_buffer_length(). Credentials never
@@ -35,6 +35,7 @@
 #include <stun/usages/turn.h>
 
 #include "cc-releases.h"
+#include "cc-stamped-stream.h"
 #include "cc-stun-check.h"
 #include "cc-secrets.h"
 #include "cc-stun-parse.h"
@@ -94,6 +95,8 @@ struct _CcStunCheck
 
   /* TCP, TLS */
   GIOStream       *stream;
+  CcStampedStream *stamped;          /* under the TLS connection, or NULL */
+  gint64           stamp_used_us;    /* its last stamp taken as an answer's */
   guint            stream_ops;       /* handshake, read and write under way */
   GByteArray      *inbuf;
   guint8           readbuf[4096];
@@ -984,8 +987,17 @@ cc_stun_check_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gssize n;
 
-  /* The answer's moment first, before anything else is done. */
+  /* The answer's moment first, before anything else is done: through TLS,
+   * the kernel's for the last segment the TLS layer read, when it read one
+   * since the last answer (else what it returns was already buffered). */
   self->received_us = g_get_monotonic_time ();
+  if (self->stamped != NULL)
+    {
+      gint64 stamp = cc_stamped_stream_get_received_us (self->stamped);
+
+      if (stamp > self->stamp_used_us && stamp <= self->received_us)
+        self->received_us = self->stamp_used_us = stamp;
+    }
   self->stream_ops--;
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
 
@@ -1200,7 +1212,18 @@ cc_stun_check_connect_cb (GObject      *object,
     }
 
   identity = g_network_address_new (self->host, self->port);
-  self->stream = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
+  /* TLS on a stream that knows when the kernel received each read: the
+   * answers' moments are the network's, as over UDP and plain TCP. */
+  if (plain_socket (G_IO_STREAM (connection)) != NULL)
+    {
+      g_autoptr(GIOStream) stamped = cc_stamped_stream_new (G_IO_STREAM (connection),
+                                                            plain_socket (G_IO_STREAM (connection)));
+
+      g_set_object (&self->stamped, CC_STAMPED_STREAM (stamped));
+      self->stream = g_tls_client_connection_new (stamped, identity, &error);
+    }
+  else
+    self->stream = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
   if (self->stream == NULL)
     {
       cc_stun_check_finish_error (self, error);
@@ -1389,6 +1412,7 @@ cc_stun_check_dispose (GObject *object)
   g_clear_pointer (&self->release, g_bytes_unref);
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->stamped);
 
   G_OBJECT_CLASS (cc_stun_check_parent_class)->dispose (object);
 }
