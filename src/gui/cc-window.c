@@ -446,6 +446,7 @@ typedef struct
   GPtrArray    *ice_servers;
   char         *url;       /* the TURN login still to look up, or NULL */
   char         *username;
+  gboolean      lookup_failed;  /* the last keyring lookup's */
 } RunSetup;
 
 static void
@@ -463,6 +464,36 @@ run_setup_free (RunSetup *setup)
 static void credential_found_cb (GObject      *object,
                                  GAsyncResult *result,
                                  gpointer      user_data);
+
+/* A keyring answer for @setup: the window, or NULL when it has gone (@setup
+ * is then freed). The secret (or NULL) goes to @secret; a keyring that did
+ * not answer is said with @unavailable (one %s: why) and noted in @setup. */
+static CcWindow *
+run_setup_lookup_finish (RunSetup      *setup,
+                         GAsyncResult  *result,
+                         const char    *unavailable,
+                         char         **secret)
+{
+  g_autoptr(GError) error = NULL;
+  CcWindow *self;
+
+  *secret = cc_credentials_lookup_finish (result, &error);
+  self = g_weak_ref_get (&setup->window);
+  if (self == NULL)
+    {
+      run_setup_free (setup);
+      return NULL;
+    }
+
+  setup->lookup_failed = error != NULL;
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (unavailable, error->message);
+
+      cc_window_toast (self, message);
+    }
+  return self;
+}
 
 /* The next keyring lookup, or the run once the logins are in. */
 static void
@@ -487,24 +518,18 @@ credential_found_cb (GObject      *object,
                      gpointer      user_data)
 {
   RunSetup *setup = user_data;
-  g_autoptr(CcWindow) self = g_weak_ref_get (&setup->window);
   g_autoptr(GError) error = NULL;
-  g_autofree char *credential = cc_credentials_lookup_finish (result, &error);
+  g_autofree char *credential = NULL;
+  g_autoptr(CcWindow) self =
+    run_setup_lookup_finish (setup, result,
+                             _("The keyring is not available, so relays are tested without a login: %s"),
+                             &credential);
 
   if (self == NULL)
-    {
-      run_setup_free (setup);
-      goto out;
-    }
+    goto out;
 
-  if (error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The keyring is not available, so relays are tested without a login: %s"),
-                                                  error->message);
-      cc_window_toast (self, message);
-    }
-  else if (credential != NULL && cc_ice_server_is_usable_login (setup->username) &&
-           cc_ice_server_is_usable_login (credential))
+  if (credential != NULL && cc_ice_server_is_usable_login (setup->username) &&
+      cc_ice_server_is_usable_login (credential))
     {
       CcIceServer *server = g_new0 (CcIceServer, 1);
 
@@ -539,23 +564,16 @@ proxy_password_found_cb (GObject      *object,
                          gpointer      user_data)
 {
   RunSetup *setup = user_data;
-  g_autoptr(CcWindow) self = g_weak_ref_get (&setup->window);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *password = cc_credentials_lookup_finish (result, &error);
+  g_autofree char *password = NULL;
+  g_autoptr(CcWindow) self =
+    run_setup_lookup_finish (setup, result,
+                             _("The keyring is not available, so the proxy login is tried without its password: %s"),
+                             &password);
 
   if (self == NULL)
-    {
-      run_setup_free (setup);
-      goto out;
-    }
+    goto out;
 
-  if (error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The keyring is not available, so the proxy login is tried without its password: %s"),
-                                                  error->message);
-      cc_window_toast (self, message);
-    }
-  else if (password == NULL)
+  if (password == NULL && !setup->lookup_failed)
     {
       g_autofree char *message = g_strdup_printf (_("No proxy password for “%s” is in the keyring: enter it in Preferences"),
                                                   setup->options->proxy_username);
