@@ -1151,6 +1151,47 @@ lab_runner (const char *template)
   return cc_runner_new (profile);
 }
 
+/* The window's way to log in to a proxy (Preferences: a user name, the
+ * password from the keyring), without the window or a keyring: the login is
+ * given apart from the proxy URL (CcRunOptions), and GIO's paths (TCP, TLS,
+ * TURN over TCP) and libsoup's (WebSocket, HTTPS) all get through as that
+ * user; a password with characters a URL must escape; the report names the
+ * proxy without a login and holds no part of the password. */
+static void
+test_proxy_login_apart (void)
+{
+  static const char password[] = "pr0xy:s3cret@apart/%";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLabProxy) proxy = cc_lab_proxy_new_with_login ("alice", password, &error);
+  g_autoptr(CcRunner) runner = lab_runner ("lab-ok.conf.in");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *json = NULL;
+  RunWait wait = { 0 };
+  JsonObject *report;
+
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
+  cc_run_options_configure (&(CcRunOptions) { .proxy = url, .proxy_username = (char *) "alice",
+                                              .proxy_password = (char *) password, .timeout_seconds = 3 },
+                            runner);
+  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+
+  json = cc_report_to_json (runner);
+  report = parse_report (parser, json);
+  for (const char * const *id = (const char *[]) { "signaling", "turn-tcp", "domains", NULL }; *id; id++)
+    g_assert_cmpstr (status_of (report, *id), ==, "pass");
+  g_assert_false (has_check_error (find_requirement (report, "signaling"), "auth-required"));
+  g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), >, 0);
+  g_assert_cmpuint (cc_lab_proxy_get_to_self (proxy), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "network"), "proxy"),
+                   ==, url);
+  g_assert_null (strstr (json, "s3cret"));
+}
+
 static void
 test_runner_model (void)
 {
@@ -1584,6 +1625,7 @@ main (int   argc,
   g_test_add_func ("/cli/proxy", test_proxy);
   g_test_add_func ("/cli/proxy-auth", test_proxy_auth);
   g_test_add_func ("/cli/proxy-login", test_proxy_login);
+  g_test_add_func ("/cli/proxy-login-apart", test_proxy_login_apart);
   for (guint i = 0; i < G_N_ELEMENTS (bad_runs); i++)
     {
       g_autofree char *path = g_strdup_printf ("/cli/bad/%s", bad_runs[i].name);
