@@ -322,6 +322,7 @@ test_long_delay (void)
   g_autoptr(GListStore) store = judge (checks, G_N_ELEMENTS (checks), &verdict, &summary);
 
   g_assert_cmpint (verdict, ==, CC_VERDICT_DEGRADED);
+  g_assert_cmpint (cc_requirement_get_status (find (store, "media-udp")), ==, CC_STATUS_WARN);
   g_assert_nonnull (strstr (summary, "600 ms round trip"));
   g_assert_null (strstr (summary, "stutter"));
 }
