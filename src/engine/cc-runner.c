@@ -459,7 +459,7 @@ cc_runner_complete (CcRunner *self)
        * unmeasured and how to measure it. */
       if (call == NULL && !no_call && cc_profile_get_turn_servers (self->profile)->len > 0 &&
           (self->verdict == CC_VERDICT_READY || self->verdict == CC_VERDICT_DEGRADED))
-        call = g_strdup (_("No test call was made: without a TURN login, a real call through the relay and what the connection carries cannot be measured. To measure them, give one (--ice-servers FILE, or TURN Server Login in Preferences) and test again."));
+        call = g_strdup (_("No test call was made, so call quality was not measured: that needs a TURN login (--ice-servers, or Preferences)."));
       if (call != NULL && summary != NULL)
         {
           char *both = g_strjoin (" ", summary, call, NULL);
