@@ -24,7 +24,7 @@
 #include "cc-application.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
-#include "cc-window.h"
+#include "cc-window-private.h"
 
 /* Long enough for the first frames, the theme and the fonts to load. */
 #define SETTLE_MS 1500

@@ -12,7 +12,7 @@
 #include "cc-application.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
-#include "cc-window.h"
+#include "cc-window-private.h"
 
 /* The probe's period: a stall is how much later than this a tick comes. */
 #define TICK_MS 5

@@ -32,7 +32,7 @@
 #include "cc-application.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
-#include "cc-window.h"
+#include "cc-window-private.h"
 
 static char *profile_template;
 static char *profile2_template;

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "cc-check-private.h"
 #include "cc-engine.h"
 
 /* ---- a check that ends as it is told ---- */

@@ -17,7 +17,7 @@
 #include "cc-lab.h"
 #include "cc-lab-proxy.h"
 #include "cc-requirement-row.h"
-#include "cc-window.h"
+#include "cc-window-private.h"
 
 #define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
 

@@ -47,6 +47,7 @@
 #include <stun/usages/timer.h>
 #include <glib/gi18n-lib.h>
 
+#include "cc-check-private.h"
 #include "cc-call-check.h"
 #include "cc-releases.h"
 #include "cc-secrets.h"

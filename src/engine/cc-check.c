@@ -18,6 +18,7 @@
 
 #include <libsoup/soup.h>
 
+#include "cc-check-private.h"
 #include "cc-check.h"
 #include "cc-util.h"
 

@@ -8,7 +8,9 @@
  * exactly one of cc_check_pass(), cc_check_warn(), cc_check_fail(),
  * cc_check_fail_error() or cc_check_skip(). Calls after the check has ended (a late
  * callback after the deadline) are ignored, so subclasses need no extra state for
- * that race; they check cc_check_is_done() only to avoid needless work.
+ * that race; they check cc_check_is_done() only to avoid needless work. The
+ * subclass API (the setters, the endings and the timing helpers) is in
+ * cc-check-private.h, for the checks and the tests only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -57,6 +59,7 @@ struct _CcCheckClass
   void (*finished)  (CcCheck      *self);
 };
 
+
 /* Running (used by the runner and by tests). */
 void          cc_check_run_async        (CcCheck              *self,
                                          GCancellable         *cancellable,
@@ -97,85 +100,16 @@ double        cc_check_get_rtt_ms       (CcCheck *self);
 double        cc_check_get_jitter_ms    (CcCheck *self);
 double        cc_check_get_loss_pct     (CcCheck *self);
 gboolean      cc_check_is_done          (CcCheck *self);
+/* What got through a call-shaped stream, in kbit/s; negative when not measured. */
+double        cc_check_get_bitrate_kbps (CcCheck *self);
+/* Whether the check ended because a name lookup got no answer by its deadline:
+ * slow or lossy DNS, which the diagnosis must not call a filter. */
+gboolean      cc_check_get_lookup_timed_out (CcCheck *self);
 /* Changes the outcome of a check that has ended, for a judgement that only the
  * whole run's evidence allows (cc_diagnosis_note_offline ()). */
 void          cc_check_revise           (CcCheck    *self,
                                          CcStatus    status,
                                          CcError     code,
                                          const char *detail);
-
-/* For subclasses. */
-void          cc_check_set_kind         (CcCheck    *self,
-                                         const char *kind);
-void          cc_check_set_target       (CcCheck    *self,
-                                         const char *target);
-void          cc_check_set_transport    (CcCheck    *self,
-                                         const char *transport);
-/* Sets the target to "host:port", with an IPv6 literal in brackets. */
-void          cc_check_set_target_host_port (CcCheck    *self,
-                                             const char *host,
-                                             guint16     port);
-void          cc_check_set_address      (CcCheck    *self,
-                                         const char *address);
-void          cc_check_set_tls_issuer   (CcCheck    *self,
-                                         const char *issuer);
-void          cc_check_set_tls_root     (CcCheck    *self,
-                                         const char *root);
-void          cc_check_set_tls_errors   (CcCheck              *self,
-                                         GTlsCertificateFlags  errors);
-/* What got through a call-shaped stream, in kbit/s; negative when not measured. */
-double        cc_check_get_bitrate_kbps (CcCheck *self);
-void          cc_check_set_bitrate_kbps (CcCheck    *self,
-                                         double      kbps);
-/* A check that goes on to a second step gives it a time limit of its own. */
-void          cc_check_restart_deadline (CcCheck    *self,
-                                         guint       timeout_ms);
-void          cc_check_set_http_status  (CcCheck    *self,
-                                         guint       http_status);
-void          cc_check_set_metrics      (CcCheck    *self,
-                                         double      rtt_ms,
-                                         double      jitter_ms,
-                                         double      loss_pct);
-void          cc_check_pass             (CcCheck    *self,
-                                         const char *detail);
-void          cc_check_warn             (CcCheck    *self,
-                                         CcError     code,
-                                         const char *detail);
-void          cc_check_fail             (CcCheck    *self,
-                                         CcError     code,
-                                         const char *detail);
-/* Fails with the class cc_error_from_gerror() gives and the error's message. */
-void          cc_check_fail_error       (CcCheck      *self,
-                                         const GError *error);
-void          cc_check_skip             (CcCheck    *self,
-                                         const char *detail);
-/* While a name is being resolved, a deadline is the resolver's fault: the check
- * then ends as `dns-failure`, not as a silently dropped connection. */
-void          cc_check_set_resolving    (CcCheck    *self,
-                                         gboolean    resolving);
-/* Whether the check ended because a name lookup got no answer by its deadline:
- * slow or lossy DNS, which the diagnosis must not call a filter. */
-gboolean      cc_check_get_lookup_timed_out (CcCheck *self);
-/* Ends the check as its deadline would (dns-failure while resolving, else the
- * class's timed_out), for a subclass with an earlier deadline of its own. */
-void          cc_check_expire           (CcCheck    *self);
-/* The same, from GSocketClient's "event" or SoupMessage's "network-event". */
-void          cc_check_note_socket_event (CcCheck           *self,
-                                          GSocketClientEvent event);
-
-/* Timing helpers for the checks that measure round trips: the moments are the
- * network's, not the main loop's (README "Timings").
- *
- * Asks the kernel to stamp each datagram @socket receives (SO_TIMESTAMPNS). */
-gboolean      cc_socket_enable_receive_timestamps (GSocket  *socket);
-/* Reads one datagram like g_socket_receive() (never blocking) and gives, in
- * g_get_monotonic_time()'s clock, the moment the kernel received it: however
- * long the main loop took to get here does not count. Without a kernel stamp,
- * the moment of this call. */
-gssize        cc_socket_receive_timed   (GSocket    *socket,
-                                         guint8     *buffer,
-                                         gsize       size,
-                                         gint64     *received_us,
-                                         GError    **error);
 
 G_END_DECLS

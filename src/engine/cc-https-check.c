@@ -10,7 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cc-https-check.h"
+#include "cc-check-private.h"
+#include "cc-https-check-private.h"
 #include "cc-proxy-login.h"
 #include "cc-tls-info.h"
 

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-check-private.h"
 #include "cc-network-check.h"
 
 struct _CcNetworkCheck

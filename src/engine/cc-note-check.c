@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "cc-check-private.h"
 #include "cc-note-check.h"
 
 struct _CcNoteCheck

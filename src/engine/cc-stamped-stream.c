@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "cc-check-private.h"
 #include "cc-check.h"
 #include "cc-stamped-stream.h"
 

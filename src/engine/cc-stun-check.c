@@ -34,6 +34,7 @@
 #include <stun/usages/bind.h>
 #include <stun/usages/turn.h>
 
+#include "cc-check-private.h"
 #include "cc-releases.h"
 #include "cc-stamped-stream.h"
 #include "cc-stun-check.h"

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cc-check-private.h"
 #include "cc-tcp-check.h"
 
 struct _CcTcpCheck

@@ -21,7 +21,8 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "cc-https-check.h"
+#include "cc-check-private.h"
+#include "cc-https-check-private.h"
 #include "cc-tls-info.h"
 #include "cc-websocket-check.h"
 

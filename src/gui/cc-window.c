@@ -21,7 +21,7 @@
 #include "cc-history-page.h"
 #include "cc-report-view.h"
 #include "cc-requirement-row.h"
-#include "cc-window.h"
+#include "cc-window-private.h"
 
 typedef enum
 {

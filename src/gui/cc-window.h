@@ -7,11 +7,6 @@
 #include <adwaita.h>
 
 #include "cc-application.h"
-#include "cc-compare-view.h"
-#include "cc-history-page.h"
-#include "cc-history.h"
-#include "cc-report-view.h"
-#include "cc-runner.h"
 
 G_BEGIN_DECLS
 
@@ -19,30 +14,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CcWindow, cc_window, CC, WINDOW, AdwApplicationWindow)
 
 CcWindow *cc_window_new        (CcApplication *application);
-/* The runner of the current or last run, or NULL (for tests). */
-CcRunner *cc_window_get_runner (CcWindow      *self);
-/* What the verdict banner says now (title and summary), for tests. */
-/* Whether "Copy Request for IT" is offered (something failed that IT can open). */
-gboolean    cc_window_offers_it_request (CcWindow *self);
-const char *cc_window_get_verdict_title (CcWindow *self);
-/* The visible page: "start" or "results". */
-const char *cc_window_get_page (CcWindow *self);
-/* The checklist (a GtkListBox of CcRequirementRow). */
-GtkListBox *cc_window_get_checklist (CcWindow *self);
-
-/* Where finished runs are kept (the application's, unless replaced; tests
- * give a window a history of its own). */
-void        cc_window_set_history         (CcWindow        *self,
-                                           CcHistory       *history);
-CcHistory  *cc_window_get_history         (CcWindow        *self);
-/* Whose network-changed signal marks results as about the previous network
- * (GIO's default monitor unless replaced, by tests). */
-void        cc_window_set_network_monitor (CcWindow        *self,
-                                           GNetworkMonitor *monitor);
-/* The note's words, or NULL while there is none, for tests. */
-const char *cc_window_get_network_note    (CcWindow        *self);
-CcHistoryPage *cc_window_get_history_page (CcWindow        *self);
-CcReportView  *cc_window_get_report_view  (CcWindow        *self);
-CcCompareView *cc_window_get_compare_view (CcWindow        *self);
 
 G_END_DECLS
