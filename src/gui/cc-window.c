@@ -145,31 +145,10 @@ cc_window_update_verdict (CcWindow *self)
     }
   else
     {
-      switch (verdict)
-        {
-        case CC_VERDICT_READY:
-          title = _("Ready for Calls");
-          icon = "emblem-ok-symbolic";
-          css = "ready";
-          break;
-        case CC_VERDICT_DEGRADED:
-          title = _("Calls Work, With Reduced Quality");
-          icon = "dialog-warning-symbolic";
-          css = "degraded";
-          break;
-        case CC_VERDICT_BLOCKED:
-          title = _("Calls Will Not Work");
-          icon = "dialog-error-symbolic";
-          css = "blocked";
-          break;
-        case CC_VERDICT_UNKNOWN:
-        default:
-          title = _("The Test Was Stopped");
-          summary = _("Not every test finished. Run it again for a complete answer.");
-          icon = "media-playback-stop-symbolic";
-          css = "running";
-          break;
-        }
+      /* The same words and icon as an earlier run's report shows. */
+      cc_report_view_describe_verdict (verdict, &title, &icon, &css);
+      if (verdict == CC_VERDICT_UNKNOWN)
+        summary = _("Not every test finished. Run it again for a complete answer.");
     }
 
   gtk_label_set_text (self->verdict_title, title);
