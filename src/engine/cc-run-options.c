@@ -110,6 +110,14 @@ cc_run_options_check_proxy (const char  *proxy,
   return TRUE;
 }
 
+gboolean
+cc_run_options_is_direct (const CcRunOptions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->proxy != NULL && is_direct (self->proxy);
+}
+
 /* The proxy the options name: NULL for the system's. */
 static GProxyResolver *
 base_resolver (const CcRunOptions *self)
@@ -139,7 +147,7 @@ cc_run_options_get_proxy_resolver (const CcRunOptions *self)
   base = base_resolver (self);
   /* A login of its own goes to whatever proxy is used (system or manual). */
   if (self->proxy_username != NULL && self->proxy_username[0] != '\0' &&
-      (self->proxy == NULL || !is_direct (self->proxy)))
+      !cc_run_options_is_direct (self))
     return cc_proxy_login_new_adding (base, self->proxy_username, self->proxy_password);
 
   return g_steal_pointer (&base);

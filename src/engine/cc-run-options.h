@@ -34,6 +34,9 @@ void          cc_run_options_merge (CcRunOptions       *self,
  * otherwise a message for people. */
 gboolean      cc_run_options_check_proxy (const char  *proxy,
                                           GError     **error);
+/* Whether the options say to connect directly ("direct" or "none"): no proxy,
+ * so no proxy login either. */
+gboolean      cc_run_options_is_direct   (const CcRunOptions *self);
 /* The proxy resolver @proxy asks for, or NULL for the system's. */
 GProxyResolver *cc_run_options_get_proxy_resolver (const CcRunOptions *self);
 /* Sets the timeout, the hold and the proxy of @runner. */

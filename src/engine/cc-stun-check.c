@@ -1067,11 +1067,11 @@ cc_stun_check_read (CcStunCheck *self)
   if (cc_check_is_done (CC_CHECK (self)))
     return;
 
-  if (self->transport == CC_TRANSPORT_TCP && plain_socket (self->stream) != NULL)
+  if (self->transport == CC_TRANSPORT_TCP)
     {
-      GSocket *socket = plain_socket (self->stream);
+      GSocket *socket = self->socket_source == NULL ? plain_socket (self->stream) : NULL;
 
-      if (self->socket_source == NULL && cc_socket_enable_receive_timestamps (socket))
+      if (socket != NULL && cc_socket_enable_receive_timestamps (socket))
         {
           self->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_ERR | G_IO_HUP, NULL);
           g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_check_tcp_readable_cb,
@@ -1184,6 +1184,7 @@ cc_stun_check_connect_cb (GObject      *object,
   g_autoptr(GSocketConnectable) identity = NULL;
   g_autoptr(GError) error = NULL;
   GTlsDatabase *database;
+  GSocket *socket;
 
   connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
   if (cc_check_is_done (CC_CHECK (self)))
@@ -1215,10 +1216,10 @@ cc_stun_check_connect_cb (GObject      *object,
   identity = g_network_address_new (self->host, self->port);
   /* TLS on a stream that knows when the kernel received each read: the
    * answers' moments are the network's, as over UDP and plain TCP. */
-  if (plain_socket (G_IO_STREAM (connection)) != NULL)
+  socket = plain_socket (G_IO_STREAM (connection));
+  if (socket != NULL)
     {
-      g_autoptr(GIOStream) stamped = cc_stamped_stream_new (G_IO_STREAM (connection),
-                                                            plain_socket (G_IO_STREAM (connection)));
+      g_autoptr(GIOStream) stamped = cc_stamped_stream_new (G_IO_STREAM (connection), socket);
 
       g_set_object (&self->stamped, CC_STAMPED_STREAM (stamped));
       self->stream = g_tls_client_connection_new (stamped, identity, &error);

@@ -567,12 +567,6 @@ out:
   cc_secrets_clear (&password);
 }
 
-static gboolean
-is_direct (const char *proxy)
-{
-  return g_strcmp0 (proxy, "direct") == 0 || g_strcmp0 (proxy, "none") == 0;
-}
-
 static void
 run_activated (GtkWidget  *widget,
                const char *action_name,
@@ -628,7 +622,7 @@ run_activated (GtkWidget  *widget,
    * login, then the run. */
   proxy_username = g_settings_get_string (self->settings, "proxy-username");
   if (proxy_username[0] != '\0' && setup->options->proxy_username == NULL &&
-      !is_direct (setup->options->proxy))
+      !cc_run_options_is_direct (setup->options))
     {
       setup->options->proxy_username = g_steal_pointer (&proxy_username);
       cc_credentials_lookup_async (NULL, setup->options->proxy_username, NULL,
