@@ -9,6 +9,7 @@
 #pragma once
 
 #include "cc-check.h"
+#include "cc-socket-timing.h"
 
 G_BEGIN_DECLS
 
@@ -64,20 +65,10 @@ void          cc_check_expire           (CcCheck    *self);
 /* The same, from GSocketClient's "event" or SoupMessage's "network-event". */
 void          cc_check_note_socket_event (CcCheck           *self,
                                           GSocketClientEvent event);
-
-/* Timing helpers for the checks that measure round trips: the moments are the
- * network's, not the main loop's (README "Timings").
- *
- * Asks the kernel to stamp each datagram @socket receives (SO_TIMESTAMPNS). */
-gboolean      cc_socket_enable_receive_timestamps (GSocket  *socket);
-/* Reads one datagram like g_socket_receive() (never blocking) and gives, in
- * g_get_monotonic_time()'s clock, the moment the kernel received it: however
- * long the main loop took to get here does not count. Without a kernel stamp,
- * the moment of this call. */
-gssize        cc_socket_receive_timed   (GSocket    *socket,
-                                         guint8     *buffer,
-                                         gsize       size,
-                                         gint64     *received_us,
-                                         GError    **error);
+/* The duration a passing check reports, where the network's own is known
+ * (µs, -1: none): otherwise it is the check's time from start to end, which
+ * includes the main loop's delays (README "Timings"). */
+void          cc_check_set_measured_duration (CcCheck *self,
+                                              gint64   duration_us);
 
 G_END_DECLS

@@ -9,10 +9,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <time.h>
-#include <sys/socket.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -25,10 +22,6 @@
 /* Used when nobody sets a timeout: long enough for a slow TLS handshake across an
  * ocean, short enough that a silently dropping firewall is reported quickly. */
 #define CC_CHECK_DEFAULT_TIMEOUT_MS 5000
-/* A kernel receive stamp older than this (or in the future) means the wall
- * clock was set meanwhile: the stamp is not used. No datagram waits that long
- * in a socket we read. */
-#define CC_RECEIVE_STAMP_MAX_AGE_US (10 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -48,6 +41,7 @@ typedef struct
   gulong          cancelled_id;
   GCancellable   *run_cancellable;
   gint64          started_us;
+  gint64          measured_us;
 
   guint           timeout_ms;
   guint           http_status;
@@ -131,7 +125,10 @@ cc_check_settle (CcCheck    *self,
   priv->error = code;
   g_free (priv->detail);
   priv->detail = g_strdup (detail);
-  priv->duration_ms = (g_get_monotonic_time () - priv->started_us) / 1000;
+  if (priv->measured_us >= 0 && status == CC_STATUS_PASS)
+    priv->duration_ms = (priv->measured_us + 500) / 1000;
+  else
+    priv->duration_ms = (g_get_monotonic_time () - priv->started_us) / 1000;
   /* For G_MESSAGES_DEBUG=ConnectionCheck: what the report says, never more
    * (no check holds a credential in its target, address or detail). */
   g_debug ("%s %s (%s) at %s: %s, %s after %" G_GINT64_FORMAT " ms: %s",
@@ -374,6 +371,7 @@ cc_check_run_async (CcCheck             *self,
   priv->resolving = FALSE;
   priv->resolved = FALSE;
   priv->started_us = g_get_monotonic_time ();
+  priv->measured_us = -1;
   g_debug ("%s %s (%s): started, time limit %u ms", priv->kind, priv->target,
            priv->transport ? priv->transport : "-", priv->timeout_ms);
   priv->op_cancellable = g_cancellable_new ();
@@ -832,75 +830,13 @@ cc_check_set_bitrate_kbps (CcCheck *self,
   priv->bitrate_kbps = kbps;
 }
 
-gboolean
-cc_socket_enable_receive_timestamps (GSocket *socket)
+void
+cc_check_set_measured_duration (CcCheck *self,
+                                gint64   duration_us)
 {
-  int on = 1;
+  CcCheckPrivate *priv;
 
-  g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
-
-  return setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
-}
-
-gssize
-cc_socket_receive_timed (GSocket  *socket,
-                         guint8   *buffer,
-                         gsize     size,
-                         gint64   *received_us,
-                         GError  **error)
-{
-  union {
-    char           buf[CMSG_SPACE (sizeof (struct timespec))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov = { buffer, size };
-  struct msghdr msg = { 0 };
-  struct timespec now_real;
-  gint64 now_us;
-  gssize n;
-
-  g_return_val_if_fail (G_IS_SOCKET (socket), -1);
-  g_return_val_if_fail (received_us != NULL, -1);
-
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-
-  /* GSocket's receive_message drops control messages it has no deserializer
-   * for, kernel stamps among them (PITFALLS.md): recvmsg() on its fd. */
-  do
-    n = recvmsg (g_socket_get_fd (socket), &msg, MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-
-  now_us = g_get_monotonic_time ();
-  *received_us = now_us;
-
-  if (n < 0)
-    {
-      int errsv = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (errsv), g_strerror (errsv));
-      return -1;
-    }
-
-  /* The stamp is wall-clock time: its age, taken against the wall clock now,
-   * moves it onto the monotonic clock the send moments are taken with. */
-  clock_gettime (CLOCK_REALTIME, &now_real);
-  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
-    {
-      if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPNS)
-        {
-          struct timespec stamp;
-          gint64 age_us;
-
-          memcpy (&stamp, CMSG_DATA (cmsg), sizeof stamp);
-          age_us = ((gint64) now_real.tv_sec - stamp.tv_sec) * G_USEC_PER_SEC +
-                   ((gint64) now_real.tv_nsec - stamp.tv_nsec) / 1000;
-          if (age_us >= 0 && age_us < CC_RECEIVE_STAMP_MAX_AGE_US)
-            *received_us = now_us - age_us;
-        }
-    }
-
-  return n;
+  g_return_if_fail (CC_IS_CHECK (self));
+  priv = cc_check_get_instance_private (self);
+  priv->measured_us = duration_us;
 }

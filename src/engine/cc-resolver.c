@@ -24,13 +24,19 @@
 #include "cc-dns-parse.h"
 #include "cc-resolver.h"
 
-/* A query that got no answer is sent again after this long. glibc waits 5 s
- * (resolv.conf's default "timeout:5", PITFALLS.md), which a network losing a few
- * percent of its packets turns into five-second lookups; browsers' own resolvers
- * retry after about a second (Chromium's DnsConfig fallback_period, 1 s), the
- * same order as RFC 1536 §1's advice to wait a round trip's worth and back off
- * from there on repeated silence. */
-#define CC_RESOLVER_RETRANSMIT_MS 1000
+/* A query that got no answer is sent again after twice the slowest answer the
+ * run has had to a first try, but no sooner than RETRANSMIT_MIN_MS and no later
+ * than RETRANSMIT_MAX_MS. glibc waits 5 s (resolv.conf's default "timeout:5",
+ * PITFALLS.md), which a network losing a few percent of its packets turns into
+ * five-second lookups; browsers' own resolvers retry after about a second
+ * (Chromium's DnsConfig fallback_period, 1 s), and RFC 1536 §1 advises waiting
+ * a round trip's worth and backing off from there on repeated silence. Half a
+ * second at first: a run asks some thirty questions at once, and with a second
+ * between tries a three-second limit leaves three tries, which 5 % loss each way
+ * defeats in about one run of thirty; with half a second, five. Once answers
+ * show the resolver is far away (a satellite link's 600 ms), the wait follows. */
+#define CC_RESOLVER_RETRANSMIT_MIN_MS 500
+#define CC_RESOLVER_RETRANSMIT_MAX_MS 1000
 /* Silence this long after the first try doubles the interval: a nameserver that
  * never answers is not asked every second for the whole run. */
 #define CC_RESOLVER_BACKOFF_AFTER 4
@@ -56,6 +62,7 @@ typedef struct
   guint      family;
   guint16    id;
   guint      attempts;
+  gint64     first_sent_us;
   guint      first_server;
   GSocket   *sockets[2];      /* IPv4, IPv6 */
   GSource   *sources[2];
@@ -130,6 +137,7 @@ struct _CcResolver
 
   gboolean      always_query_aaaa;
   guint         queries_sent;
+  gint64        slowest_answer_us;  /* to a first try, this run */
 };
 
 G_DEFINE_FINAL_TYPE (CcResolver, cc_resolver, G_TYPE_RESOLVER)
@@ -189,7 +197,7 @@ parse_nameserver (const char *text,
 
 /* resolv.conf(5): nameserver, search/domain, options ndots:N rotate use-vc. The
  * "timeout" and "attempts" options are glibc's pacing, which this resolver
- * replaces with its own (CC_RESOLVER_RETRANSMIT_MS). */
+ * replaces with its own (CC_RESOLVER_RETRANSMIT_MIN_MS). */
 static void
 load_resolv_conf (CcResolver *self)
 {
@@ -294,6 +302,7 @@ cc_resolver_load (CcResolver *self)
     return;
 
   self->loaded = TRUE;
+  self->slowest_answer_us = 0;
   self->nameservers = g_ptr_array_new_with_free_func (g_object_unref);
   self->hosts_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_detach);
@@ -632,6 +641,9 @@ query_readable_cb (GSocket      *socket,
                                &answer) != CC_DNS_ANSWER_OK)
         continue;
 
+      if (query->attempts == 1 && query->entry->resolver != NULL)
+        query->entry->resolver->slowest_answer_us = MAX (query->entry->resolver->slowest_answer_us,
+                                                         g_get_monotonic_time () - query->first_sent_us);
       /* Ends the query, and this source with it. */
       query_answer (query, &answer);
       return G_SOURCE_REMOVE;
@@ -701,7 +713,7 @@ query_send (Query *query)
   Entry *entry = query->entry;
   GInetSocketAddress *server;
   GSocket *socket;
-  guint interval = CC_RESOLVER_RETRANSMIT_MS;
+  guint interval = CC_RESOLVER_RETRANSMIT_MIN_MS;
 
   /* Each try goes to the next nameserver, as glibc's do after a timeout. */
   server = entry->nameservers->pdata[(query->first_server + query->attempts) % entry->nameservers->len];
@@ -710,9 +722,14 @@ query_send (Query *query)
   if (socket != NULL)
     g_socket_send_to (socket, G_SOCKET_ADDRESS (server), (const char *) query->packet,
                       query->packet_len, NULL, NULL);
-  query->attempts++;
+  if (query->attempts++ == 0)
+    query->first_sent_us = g_get_monotonic_time ();
   if (entry->resolver != NULL)
-    entry->resolver->queries_sent++;
+    {
+      entry->resolver->queries_sent++;
+      interval = CLAMP (entry->resolver->slowest_answer_us / 1000 * 2,
+                        CC_RESOLVER_RETRANSMIT_MIN_MS, CC_RESOLVER_RETRANSMIT_MAX_MS);
+    }
 
   if (query->attempts > CC_RESOLVER_BACKOFF_AFTER)
     interval *= 2;

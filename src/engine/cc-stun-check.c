@@ -35,6 +35,7 @@
 #include <stun/usages/turn.h>
 
 #include "cc-check-private.h"
+#include "cc-connect.h"
 #include "cc-releases.h"
 #include "cc-stamped-stream.h"
 #include "cc-stun-check.h"
@@ -1186,7 +1187,7 @@ cc_stun_check_connect_cb (GObject      *object,
   GTlsDatabase *database;
   GSocket *socket;
 
-  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
+  connection = cc_connect_finish (G_SOCKET_CLIENT (object), result, NULL, &error);
   if (cc_check_is_done (CC_CHECK (self)))
     return;
   if (connection == NULL)
@@ -1356,8 +1357,8 @@ cc_stun_check_start (CcCheck      *check,
       g_autoptr(GSocketClient) client = cc_tcp_check_new_client (check);
       g_autofree char *uri = cc_tcp_check_proxy_uri (self->host, self->port);
 
-      g_socket_client_connect_to_uri_async (client, uri, self->port, cancellable,
-                                            cc_stun_check_connect_cb, g_object_ref (self));
+      cc_connect_async (client, uri, self->port, cancellable,
+                        cc_stun_check_connect_cb, g_object_ref (self));
     }
 }
 

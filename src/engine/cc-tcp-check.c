@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-check-private.h"
+#include "cc-connect.h"
 #include "cc-tcp-check.h"
 
 struct _CcTcpCheck
@@ -78,9 +79,10 @@ cc_tcp_check_connect_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
   g_autofree char *detail = NULL;
+  guint attempt = 0;
 
   g_signal_handlers_disconnect_by_data (object, self);
-  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
+  connection = cc_connect_finish (G_SOCKET_CLIENT (object), result, &attempt, &error);
   if (connection == NULL)
     {
       cc_check_fail_error (CC_CHECK (self), error);
@@ -92,6 +94,12 @@ cc_tcp_check_connect_cb (GObject      *object,
     address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 
   cc_check_set_address (CC_CHECK (self), address);
+  /* Direct, the check lasts its handshake as the kernel timed it; through a
+   * proxy (the CONNECT exchange belongs to it too) or after a SYN went
+   * unanswered (the wait for an attempt that worked does too), start to end. */
+  if (!self->proxied && attempt == 1)
+    cc_check_set_measured_duration (CC_CHECK (self),
+                                    cc_socket_get_handshake_us (g_socket_connection_get_socket (connection)));
   if (self->proxied)
     detail = g_strdup_printf (_("Connected to %s port %u through the proxy at %s."),
                               self->host, self->port, address ? address : "?");
@@ -111,8 +119,8 @@ cc_tcp_check_start (CcCheck      *check,
   g_autofree char *uri = cc_tcp_check_proxy_uri (self->host, self->port);
 
   g_signal_connect (client, "event", G_CALLBACK (cc_tcp_check_event_cb), self);
-  g_socket_client_connect_to_uri_async (client, uri, self->port, cancellable,
-                                        cc_tcp_check_connect_cb, g_object_ref (self));
+  cc_connect_async (client, uri, self->port, cancellable,
+                    cc_tcp_check_connect_cb, g_object_ref (self));
 }
 
 static void

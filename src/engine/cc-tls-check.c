@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-check-private.h"
+#include "cc-connect.h"
 #include "cc-tcp-check.h"
 #include "cc-tls-check.h"
 #include "cc-tls-info.h"
@@ -166,7 +167,7 @@ cc_tls_check_connect_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GTlsDatabase *database;
 
-  connection = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (object), result, &error);
+  connection = cc_connect_finish (G_SOCKET_CLIENT (object), result, NULL, &error);
   if (connection == NULL)
     {
       cc_check_fail_error (CC_CHECK (self), error);
@@ -207,8 +208,8 @@ cc_tls_check_start (CcCheck      *check,
   g_autofree char *uri = cc_tcp_check_proxy_uri (self->host, self->port);
 
   g_set_object (&self->cancellable, cancellable);
-  g_socket_client_connect_to_uri_async (client, uri, self->port, cancellable,
-                                        cc_tls_check_connect_cb, g_object_ref (self));
+  cc_connect_async (client, uri, self->port, cancellable,
+                    cc_tls_check_connect_cb, g_object_ref (self));
 }
 
 static void

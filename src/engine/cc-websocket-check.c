@@ -59,6 +59,7 @@ struct _CcWebsocketCheck
   GSource                 *tick;
   Step                     step;
   gint64                   sent_us;
+  CcArrival               *arrival;        /* the answers' kernel stamps */
   gint64                   hold_started_us;
   guint                    ticks;
   guint                    pongs;
@@ -98,6 +99,7 @@ cc_websocket_is_engine_io_open (const char *text,
 static void
 cc_websocket_check_stop (CcWebsocketCheck *self)
 {
+  g_clear_pointer (&self->arrival, cc_arrival_free);
   if (self->tick != NULL)
     {
       g_source_destroy (self->tick);
@@ -125,7 +127,8 @@ cc_websocket_check_finished (CcCheck *check)
 static void
 cc_websocket_check_record_rtt (CcWebsocketCheck *self)
 {
-  double rtt = (g_get_monotonic_time () - self->sent_us) / 1000.0;
+  gint64 arrived_us = self->arrival ? cc_arrival_take (self->arrival) : g_get_monotonic_time ();
+  double rtt = (arrived_us - self->sent_us) / 1000.0;
 
   g_array_append_val (self->rtts, rtt);
 }
@@ -193,14 +196,24 @@ cc_websocket_check_fail (CcWebsocketCheck *self,
   cc_check_fail (CC_CHECK (self), code, detail);
 }
 
+/* libsoup writes the frame before send_text() returns. */
+static void
+cc_websocket_check_send_timed (CcWebsocketCheck *self,
+                               const char       *text)
+{
+  self->sent_us = g_get_monotonic_time ();
+  if (self->arrival != NULL)
+    cc_arrival_arm (self->arrival, self->sent_us);
+  soup_websocket_connection_send_text (self->connection, text);
+}
+
 static void
 cc_websocket_check_send_echo (CcWebsocketCheck *self)
 {
   g_autofree char *text = g_strdup_printf ("connection-check %u", ++self->echo_serial);
 
-  self->sent_us = g_get_monotonic_time ();
   self->echo_pending = TRUE;
-  soup_websocket_connection_send_text (self->connection, text);
+  cc_websocket_check_send_timed (self, text);
 }
 
 static gboolean
@@ -280,8 +293,7 @@ cc_websocket_check_message_cb (SoupWebsocketConnection *connection,
           return;
         }
       self->step = STEP_WAIT_CONNECT;
-      self->sent_us = g_get_monotonic_time ();
-      soup_websocket_connection_send_text (connection, "40");
+      cc_websocket_check_send_timed (self, "40");
       break;
 
     case STEP_WAIT_CONNECT:
@@ -371,6 +383,13 @@ cc_websocket_check_network_event_cb (SoupMessage        *message,
   cc_check_note_socket_event (CC_CHECK (self), event);
   if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
     self->proxy_negotiating = event == G_SOCKET_CLIENT_PROXY_NEGOTIATING;
+  /* libsoup reads the socket (under TLS): the round trips' answers are
+   * stamped by watching it (README "Timings"). */
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    {
+      g_clear_pointer (&self->arrival, cc_arrival_free);
+      self->arrival = cc_arrival_new (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+    }
 }
 
 static gboolean
