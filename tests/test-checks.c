@@ -134,6 +134,35 @@ test_tcp (void)
   assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 }
 
+static gboolean
+busy_cb (gpointer user_data)
+{
+  g_usleep (20 * 1000);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A main loop busy 20 ms in every iteration (a window drawing) does not
+ * lengthen a direct connection: its duration is the handshake as the kernel
+ * timed it, a few µs on loopback. */
+static void
+test_tcp_busy (void)
+{
+  g_autoptr(GSource) busy = g_timeout_source_new (1);
+  g_autoptr(CcCheck) tcp = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_source_set_callback (busy, busy_cb, NULL, NULL);
+  g_source_attach (busy, NULL);
+  tcp = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "https")), 3000);
+  g_source_destroy (busy);
+
+  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  /* The loop was busy while the check ran... */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 20 * 1000);
+  /* ...and the check's duration is not the loop's. */
+  g_assert_cmpint (cc_check_get_duration_ms (tcp), <, 20);
+}
+
 /* A listener whose accept queue is full: the kernel drops further SYNs, so a
  * connection to it neither completes nor fails (a silently dropping firewall
  * after a lookup that worked). Returns the listener; *port is its port. */
@@ -618,6 +647,7 @@ main (int   argc,
 
   g_test_add_func ("/checks/dns", test_dns);
   g_test_add_func ("/checks/tcp", test_tcp);
+  g_test_add_func ("/checks/tcp/busy-main-loop", test_tcp_busy);
   g_test_add_func ("/checks/tcp/connect-timeout-after-lookup", test_tcp_connect_timeout_after_lookup);
   g_test_add_func ("/checks/tcp/lost-syns", test_tcp_lost_syns);
   g_test_add_func ("/checks/tls", test_tls);

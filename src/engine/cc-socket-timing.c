@@ -111,7 +111,10 @@ cc_socket_get_handshake_us (GSocket *socket)
 
   g_return_val_if_fail (G_IS_SOCKET (socket), -1);
 
-  if (g_socket_get_protocol (socket) != G_SOCKET_PROTOCOL_TCP ||
+  /* GSocketClient's sockets have the default protocol: TCP, for a stream. */
+  if (g_socket_get_socket_type (socket) != G_SOCKET_TYPE_STREAM ||
+      (g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV4 &&
+       g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV6) ||
       getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &len) != 0)
     return -1;
 
