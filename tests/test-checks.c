@@ -272,7 +272,8 @@ open_queue_cb (gpointer user_data)
 
 /* SYNs go unanswered for 2.5 s (the accept queue is full until then: Linux
  * drops SYNs silently), as on a lossy link where a SYN and its resends are
- * lost. cc-connect.c (and the HTTPS check, whose connections are libsoup's)
+ * lost. cc-connect.c (and the HTTPS and WebSocket checks' probe, whose
+ * connections are libsoup's)
  * starts a second attempt at 1 s and a third at 2 s, so at 2.5 s three
  * connections wait for an answer, each sending its own SYNs, where a single
  * connection would be one. Once the queue opens, one of them connects (at 3 s,
@@ -313,11 +314,20 @@ new_https_check (guint16 port)
   return cc_https_check_new (url);
 }
 
+static CcCheck *
+new_websocket_check (guint16 port)
+{
+  g_autofree char *url = g_strdup_printf ("wss://127.0.0.1:%u/", port);
+
+  return cc_websocket_check_new (url, CC_ROUND_TRIP_ENGINE_IO, NULL, 0);
+}
+
 static void
 test_tcp_lost_syns (void)
 {
   g_autoptr(CcCheck) tcp = run_lost_syns (new_tcp_check, 4000);
   g_autoptr(CcCheck) https = run_lost_syns (new_https_check, 3500);
+  g_autoptr(CcCheck) websocket = run_lost_syns (new_websocket_check, 3500);
 
   /* Connected, and its duration counts the wait (not the winning handshake's
    * fraction of a millisecond). */
@@ -325,6 +335,7 @@ test_tcp_lost_syns (void)
   g_assert_cmpint (cc_check_get_duration_ms (tcp), >=, 2500);
   /* Connected at 3 s to a listener that never speaks TLS: the time limit. */
   assert_result (https, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  assert_result (websocket, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
 }
 
 static void

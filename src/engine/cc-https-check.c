@@ -21,35 +21,13 @@
  * for a connection cut in the middle of a head. */
 #define SOUP_HEADER_SIZE_LIMIT (64 * 1024)
 
-/* One GET on a connection of its own. While no attempt's TCP handshake has
- * been answered, another starts beside the others every CC_CONNECT_RETRY_MS,
- * as cc-connect.c does for GSocketClient (it says why): libsoup makes its own
- * connections, so the attempts here are messages. */
-typedef struct
-{
-  CcHttpsCheck         *self;          /* not a reference: the check owns this */
-  SoupMessage          *message;
-  GCancellable         *cancellable;
-  GTlsCertificateFlags  rejected;
-  gboolean              saw_rejection;
-  gboolean              proxy_negotiating;
-  gboolean              connecting;
-  gboolean              connected;
-  gboolean              pending;
-  gulong                cancelled_id;  /* on the check's cancellable */
-} Attempt;
-
 struct _CcHttpsCheck
 {
   CcCheck               parent_instance;
 
   char                 *url;
   SoupSession          *session;
-  GPtrArray            *attempts;      /* Attempt */
-  GSource              *retry;
-  GCancellable         *cancellable;
-  Attempt              *failed;        /* the first that failed while others went on */
-  GError               *failed_error;
+  CcProbe              *probe;
 };
 
 G_DEFINE_FINAL_TYPE (CcHttpsCheck, cc_https_check, CC_TYPE_CHECK)
@@ -133,36 +111,39 @@ cc_https_check_fail_proxy_refusal (CcCheck     *check,
 }
 
 static void
-cc_https_check_network_event_cb (SoupMessage        *message,
+cc_probe_network_event_cb (SoupMessage        *message,
                                  GSocketClientEvent  event,
                                  GIOStream          *connection,
-                                 Attempt            *attempt)
+                                 CcProbeAttempt     *attempt)
 {
-  cc_check_note_socket_event (CC_CHECK (attempt->self), event);
+  cc_check_note_socket_event (attempt->check, event);
   if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
     attempt->proxy_negotiating = event == G_SOCKET_CLIENT_PROXY_NEGOTIATING;
   else if (event == G_SOCKET_CLIENT_CONNECTING)
     attempt->connecting = TRUE;
-  else if (event == G_SOCKET_CLIENT_CONNECTED)
-    attempt->connected = TRUE;
+  else if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    {
+      attempt->connected = TRUE;
+      g_set_object (&attempt->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+    }
 }
 
 static gboolean
-cc_https_check_accept_certificate_cb (SoupMessage          *message,
+cc_probe_accept_certificate_cb (SoupMessage          *message,
                                       GTlsCertificate      *certificate,
                                       GTlsCertificateFlags  errors,
-                                      Attempt              *attempt)
+                                      CcProbeAttempt       *attempt)
 {
   g_autofree char *issuer = cc_tls_issuer_name (certificate);
 
-  cc_check_set_tls_issuer (CC_CHECK (attempt->self), issuer);
-  cc_check_set_tls_errors (CC_CHECK (attempt->self), errors);
+  cc_check_set_tls_issuer (attempt->check, issuer);
+  cc_check_set_tls_errors (attempt->check, errors);
   attempt->rejected = errors;
   attempt->saw_rejection = TRUE;
   return FALSE;
 }
 
-static void
+void
 cc_https_check_record_peer (CcCheck     *check,
                             SoupMessage *message)
 {
@@ -196,32 +177,187 @@ cc_https_check_fail_untrusted (CcCheck              *check,
   cc_check_fail (check, CC_ERROR_TLS_UNTRUSTED, detail);
 }
 
-static void
-cc_https_check_stop_attempts (CcHttpsCheck *self)
+/* The probe's attempts: see cc-https-check-private.h. */
+struct _CcProbe
 {
-  if (self->retry != NULL)
+  CcCheck         *check;          /* not a reference: the check owns this */
+  CcProbeSend      send;
+  char            *url;
+  GCancellable    *cancellable;
+  GPtrArray       *attempts;       /* CcProbeAttempt */
+  GSource         *retry;
+  CcProbeAttempt  *failed;         /* the first that failed while others went on */
+  GError          *failed_error;
+};
+
+static void
+cc_probe_attempt_free (CcProbeAttempt *attempt)
+{
+  g_signal_handlers_disconnect_by_data (attempt->message, attempt);
+  g_cancellable_cancel (attempt->cancellable);
+  g_clear_object (&attempt->message);
+  g_clear_object (&attempt->cancellable);
+  g_clear_object (&attempt->socket);
+  g_free (attempt);
+}
+
+static void
+cc_probe_cancel_attempt_cb (GCancellable *check_cancellable,
+                            GCancellable *attempt_cancellable)
+{
+  g_cancellable_cancel (attempt_cancellable);
+}
+
+static void
+cc_probe_start_attempt (CcProbe *probe)
+{
+  CcProbeAttempt *attempt = g_new0 (CcProbeAttempt, 1);
+
+  attempt->check = probe->check;
+  attempt->message = soup_message_new (SOUP_METHOD_GET, probe->url);
+  attempt->cancellable = g_cancellable_new ();
+  attempt->pending = TRUE;
+  g_ptr_array_add (probe->attempts, attempt);
+  attempt->cancelled_id = g_cancellable_connect (probe->cancellable, G_CALLBACK (cc_probe_cancel_attempt_cb),
+                                                 attempt->cancellable, NULL);
+
+  soup_message_add_flags (attempt->message, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_COLLECT_METRICS);
+  g_signal_connect (attempt->message, "accept-certificate",
+                    G_CALLBACK (cc_probe_accept_certificate_cb), attempt);
+  g_signal_connect (attempt->message, "network-event",
+                    G_CALLBACK (cc_probe_network_event_cb), attempt);
+  /* The send holds a reference to the check: the attempt lives as long. */
+  g_object_ref (probe->check);
+  probe->send (probe->check, attempt);
+}
+
+static gboolean
+cc_probe_retry_cb (gpointer user_data)
+{
+  CcProbe *probe = user_data;
+  gboolean connecting = FALSE;
+  gboolean connected = FALSE;
+
+  for (guint i = 0; i < probe->attempts->len; i++)
     {
-      g_source_destroy (self->retry);
-      g_clear_pointer (&self->retry, g_source_unref);
+      CcProbeAttempt *attempt = probe->attempts->pdata[i];
+
+      connecting |= attempt->connecting && attempt->pending;
+      connected |= attempt->connected;
     }
-  for (guint i = 0; i < self->attempts->len; i++)
-    g_cancellable_cancel (((Attempt *) self->attempts->pdata[i])->cancellable);
+
+  if (connecting && !connected && probe->attempts->len < CC_CONNECT_MAX_ATTEMPTS)
+    cc_probe_start_attempt (probe);
+
+  if (connected || probe->attempts->len >= CC_CONNECT_MAX_ATTEMPTS)
+    {
+      g_clear_pointer (&probe->retry, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+cc_probe_stop (CcProbe *probe)
+{
+  if (probe->retry != NULL)
+    {
+      g_source_destroy (probe->retry);
+      g_clear_pointer (&probe->retry, g_source_unref);
+    }
+  for (guint i = 0; i < probe->attempts->len; i++)
+    g_cancellable_cancel (((CcProbeAttempt *) probe->attempts->pdata[i])->cancellable);
+}
+
+CcProbe *
+cc_probe_new (CcCheck      *check,
+              const char   *url,
+              GCancellable *cancellable,
+              CcProbeSend   send)
+{
+  CcProbe *probe = g_new0 (CcProbe, 1);
+
+  probe->check = check;
+  probe->send = send;
+  probe->url = g_strdup (url);
+  probe->cancellable = g_object_ref (cancellable);
+  probe->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_probe_attempt_free);
+  cc_probe_start_attempt (probe);
+
+  probe->retry = g_timeout_source_new (CC_CONNECT_RETRY_MS);
+  g_source_set_callback (probe->retry, cc_probe_retry_cb, probe, NULL);
+  g_source_set_name (probe->retry, "[connection-check] probe retry");
+  g_source_attach (probe->retry, g_main_context_get_thread_default ());
+
+  return probe;
+}
+
+CcProbeAttempt *
+cc_probe_settle (CcProbe         *probe,
+                 CcProbeAttempt  *attempt,
+                 gboolean         failed,
+                 GError         **error)
+{
+  gboolean others = FALSE;
+
+  attempt->pending = FALSE;
+  for (guint i = 0; i < probe->attempts->len; i++)
+    others |= ((CcProbeAttempt *) probe->attempts->pdata[i])->pending;
+
+  /* An attempt whose handshake was never answered, while another goes on:
+   * the other may still get through. */
+  if (failed && !attempt->connected && others)
+    {
+      if (probe->failed == NULL)
+        {
+          probe->failed = attempt;
+          probe->failed_error = g_steal_pointer (error);
+        }
+      return NULL;
+    }
+
+  cc_probe_stop (probe);
+  if (failed && !attempt->connected && probe->failed != NULL)
+    {
+      g_clear_error (error);
+      *error = g_steal_pointer (&probe->failed_error);
+      return probe->failed;
+    }
+  return attempt;
+}
+
+void
+cc_probe_free (CcProbe *probe)
+{
+  if (probe == NULL)
+    return;
+
+  cc_probe_stop (probe);
+  for (guint i = 0; i < probe->attempts->len; i++)
+    {
+      CcProbeAttempt *attempt = probe->attempts->pdata[i];
+
+      g_cancellable_disconnect (probe->cancellable, attempt->cancelled_id);
+    }
+  g_ptr_array_unref (probe->attempts);
+  g_clear_object (&probe->cancellable);
+  g_clear_error (&probe->failed_error);
+  g_free (probe->url);
+  g_free (probe);
 }
 
 /* How @attempt's send ended is the check's. */
 static void
-cc_https_check_conclude (CcHttpsCheck *self,
-                         Attempt      *attempt,
-                         GInputStream *stream,
-                         const GError *error)
+cc_https_check_conclude (CcHttpsCheck   *self,
+                         CcProbeAttempt *attempt,
+                         GInputStream   *stream,
+                         const GError   *error)
 {
   SoupMessage *message = attempt->message;
   g_autofree char *detail = NULL;
   guint status = soup_message_get_status (message);
 
-  cc_https_check_stop_attempts (self);
   cc_check_set_http_status (CC_CHECK (self), status);
-
   if (stream == NULL)
     {
       if (attempt->saw_rejection)
@@ -260,105 +396,37 @@ cc_https_check_conclude (CcHttpsCheck *self,
   cc_check_pass (CC_CHECK (self), detail);
 }
 
-static gboolean
-cc_https_check_any_pending (CcHttpsCheck *self)
-{
-  for (guint i = 0; i < self->attempts->len; i++)
-    if (((Attempt *) self->attempts->pdata[i])->pending)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 cc_https_check_send_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  Attempt *attempt = user_data;
-  g_autoptr(CcHttpsCheck) self = attempt->self;   /* the send's reference */
+  CcProbeAttempt *attempt = user_data;
+  g_autoptr(CcHttpsCheck) self = CC_HTTPS_CHECK (attempt->check);   /* the send's reference */
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
+  CcProbeAttempt *outcome;
 
-  attempt->pending = FALSE;
   stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (cc_check_is_done (CC_CHECK (self)))
-    return;
-
-  /* An attempt whose handshake was never answered, while another goes on:
-   * the other may still get through. */
-  if (stream == NULL && !attempt->connected && cc_https_check_any_pending (self))
     {
-      if (self->failed == NULL)
-        {
-          self->failed = attempt;
-          self->failed_error = g_steal_pointer (&error);
-        }
-      return;
-    }
-  if (stream == NULL && !attempt->connected && self->failed != NULL)
-    {
-      cc_https_check_conclude (self, self->failed, NULL, self->failed_error);
+      attempt->pending = FALSE;
       return;
     }
 
-  cc_https_check_conclude (self, attempt, stream, error);
+  outcome = cc_probe_settle (self->probe, attempt, stream == NULL, &error);
+  if (outcome != NULL)
+    cc_https_check_conclude (self, outcome, outcome == attempt ? stream : NULL, error);
 }
 
 static void
-cc_https_check_cancel_attempt_cb (GCancellable *check_cancellable,
-                                  GCancellable *attempt_cancellable)
+cc_https_check_send (CcCheck        *check,
+                     CcProbeAttempt *attempt)
 {
-  g_cancellable_cancel (attempt_cancellable);
-}
+  CcHttpsCheck *self = CC_HTTPS_CHECK (check);
 
-static void
-cc_https_check_start_attempt (CcHttpsCheck *self)
-{
-  Attempt *attempt = g_new0 (Attempt, 1);
-
-  attempt->self = self;
-  attempt->message = soup_message_new (SOUP_METHOD_GET, self->url);
-  attempt->cancellable = g_cancellable_new ();
-  attempt->pending = TRUE;
-  g_ptr_array_add (self->attempts, attempt);
-  attempt->cancelled_id = g_cancellable_connect (self->cancellable, G_CALLBACK (cc_https_check_cancel_attempt_cb),
-                                                 attempt->cancellable, NULL);
-
-  soup_message_add_flags (attempt->message, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_COLLECT_METRICS);
-  g_signal_connect (attempt->message, "accept-certificate",
-                    G_CALLBACK (cc_https_check_accept_certificate_cb), attempt);
-  g_signal_connect (attempt->message, "network-event",
-                    G_CALLBACK (cc_https_check_network_event_cb), attempt);
-  /* The send holds a reference to the check: the attempt lives as long. */
-  g_object_ref (self);
   soup_session_send_async (self->session, attempt->message, G_PRIORITY_DEFAULT, attempt->cancellable,
                            cc_https_check_send_cb, attempt);
-}
-
-static gboolean
-cc_https_check_retry_cb (gpointer user_data)
-{
-  CcHttpsCheck *self = user_data;
-  gboolean connecting = FALSE;
-  gboolean connected = FALSE;
-
-  for (guint i = 0; i < self->attempts->len; i++)
-    {
-      Attempt *attempt = self->attempts->pdata[i];
-
-      connecting |= attempt->connecting && attempt->pending;
-      connected |= attempt->connected;
-    }
-
-  if (connecting && !connected && self->attempts->len < CC_CONNECT_MAX_ATTEMPTS)
-    cc_https_check_start_attempt (self);
-
-  if (connected || self->attempts->len >= CC_CONNECT_MAX_ATTEMPTS)
-    {
-      g_clear_pointer (&self->retry, g_source_unref);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -366,33 +434,16 @@ cc_https_check_start (CcCheck      *check,
                       GCancellable *cancellable)
 {
   CcHttpsCheck *self = CC_HTTPS_CHECK (check);
-  g_autoptr(SoupMessage) probe = soup_message_new (SOUP_METHOD_GET, self->url);
+  g_autoptr(SoupMessage) valid = soup_message_new (SOUP_METHOD_GET, self->url);
 
-  if (probe == NULL)
+  if (valid == NULL)
     {
       cc_check_fail (check, CC_ERROR_PROTOCOL_ERROR, _("The URL is not valid."));
       return;
     }
 
   self->session = cc_https_check_new_session (check);
-  self->cancellable = g_object_ref (cancellable);
-  cc_https_check_start_attempt (self);
-
-  self->retry = g_timeout_source_new (CC_CONNECT_RETRY_MS);
-  g_source_set_callback (self->retry, cc_https_check_retry_cb, self, NULL);
-  g_source_set_name (self->retry, "[connection-check] HTTPS retry");
-  g_source_attach (self->retry, g_main_context_get_thread_default ());
-}
-
-static void
-attempt_free (Attempt *attempt)
-{
-  g_cancellable_disconnect (attempt->self->cancellable, attempt->cancelled_id);
-  g_signal_handlers_disconnect_by_data (attempt->message, attempt);
-  g_cancellable_cancel (attempt->cancellable);
-  g_clear_object (&attempt->message);
-  g_clear_object (&attempt->cancellable);
-  g_free (attempt);
+  self->probe = cc_probe_new (check, self->url, cancellable, cc_https_check_send);
 }
 
 static void
@@ -400,18 +451,10 @@ cc_https_check_dispose (GObject *object)
 {
   CcHttpsCheck *self = CC_HTTPS_CHECK (object);
 
-  if (self->retry != NULL)
-    {
-      g_source_destroy (self->retry);
-      g_clear_pointer (&self->retry, g_source_unref);
-    }
   if (self->session != NULL)
     soup_session_abort (self->session);
-  g_ptr_array_set_size (self->attempts, 0);
+  g_clear_pointer (&self->probe, cc_probe_free);
   g_clear_object (&self->session);
-  g_clear_object (&self->cancellable);
-  self->failed = NULL;
-  g_clear_error (&self->failed_error);
 
   G_OBJECT_CLASS (cc_https_check_parent_class)->dispose (object);
 }
@@ -422,7 +465,6 @@ cc_https_check_finalize (GObject *object)
   CcHttpsCheck *self = CC_HTTPS_CHECK (object);
 
   g_free (self->url);
-  g_ptr_array_unref (self->attempts);
 
   G_OBJECT_CLASS (cc_https_check_parent_class)->finalize (object);
 }
@@ -441,7 +483,6 @@ cc_https_check_class_init (CcHttpsCheckClass *klass)
 static void
 cc_https_check_init (CcHttpsCheck *self)
 {
-  self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) attempt_free);
 }
 
 CcCheck *

@@ -54,7 +54,8 @@ struct _CcWebsocketCheck
   guint                    hold_seconds;
 
   SoupSession             *session;
-  SoupMessage             *message;
+  CcProbe                 *probe;
+  SoupMessage             *message;        /* the attempt that connected */
   SoupWebsocketConnection *connection;
   GSource                 *tick;
   Step                     step;
@@ -66,9 +67,6 @@ struct _CcWebsocketCheck
   guint                    echo_serial;
   gboolean                 echo_pending;
   GArray                  *rtts;           /* double, ms */
-  GTlsCertificateFlags     rejected;
-  gboolean                 saw_rejection;
-  gboolean                 proxy_negotiating;
 };
 
 G_DEFINE_FINAL_TYPE (CcWebsocketCheck, cc_websocket_check, CC_TYPE_CHECK)
@@ -375,79 +373,49 @@ cc_websocket_check_error_cb (SoupWebsocketConnection *connection,
 }
 
 static void
-cc_websocket_check_network_event_cb (SoupMessage        *message,
-                                     GSocketClientEvent  event,
-                                     GIOStream          *connection,
-                                     CcWebsocketCheck   *self)
-{
-  cc_check_note_socket_event (CC_CHECK (self), event);
-  if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
-    self->proxy_negotiating = event == G_SOCKET_CLIENT_PROXY_NEGOTIATING;
-  /* libsoup reads the socket (under TLS): the round trips' answers are
-   * stamped by watching it (README "Timings"). */
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    {
-      g_clear_pointer (&self->arrival, cc_arrival_free);
-      self->arrival = cc_arrival_new (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
-    }
-}
-
-static gboolean
-cc_websocket_check_accept_certificate_cb (SoupMessage          *message,
-                                          GTlsCertificate      *certificate,
-                                          GTlsCertificateFlags  errors,
-                                          CcWebsocketCheck     *self)
-{
-  g_autofree char *issuer = cc_tls_issuer_name (certificate);
-
-  cc_check_set_tls_issuer (CC_CHECK (self), issuer);
-  cc_check_set_tls_errors (CC_CHECK (self), errors);
-  self->rejected = errors;
-  self->saw_rejection = TRUE;
-  return FALSE;
-}
-
-static void
 cc_websocket_check_connect_cb (GObject      *object,
                                GAsyncResult *result,
                                gpointer      user_data)
 {
-  g_autoptr(CcWebsocketCheck) self = user_data;
+  CcProbeAttempt *attempt = user_data;
+  g_autoptr(CcWebsocketCheck) self = CC_WEBSOCKET_CHECK (attempt->check);   /* the send's reference */
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  GSocketAddress *remote;
-  GTlsCertificate *peer;
+  CcProbeAttempt *outcome;
   guint status;
 
-  self->connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
-  if (cc_check_is_done (CC_CHECK (self)))
+  connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  /* Too late: the check ended, or another attempt connected first. */
+  if (cc_check_is_done (CC_CHECK (self)) || self->connection != NULL)
     {
-      cc_websocket_check_stop (self);
+      attempt->pending = FALSE;
+      if (connection != NULL)
+        soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
       return;
     }
 
+  outcome = cc_probe_settle (self->probe, attempt, connection == NULL, &error);
+  if (outcome == NULL)
+    return;
+  if (outcome == attempt)
+    self->connection = g_steal_pointer (&connection);
+  g_set_object (&self->message, outcome->message);
+  /* libsoup reads the socket (under TLS): the round trips' answers are
+   * stamped by watching it (README "Timings"). */
+  if (outcome->socket != NULL)
+    self->arrival = cc_arrival_new (outcome->socket);
+
   status = soup_message_get_status (self->message);
   cc_check_set_http_status (CC_CHECK (self), status);
-
-  remote = soup_message_get_remote_address (self->message);
-  if (G_IS_INET_SOCKET_ADDRESS (remote))
-    {
-      g_autofree char *address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-      cc_check_set_address (CC_CHECK (self), address);
-    }
-  peer = soup_message_get_tls_peer_certificate (self->message);
-  if (peer != NULL)
-    {
-      g_autofree char *issuer = cc_tls_issuer_name (peer);
-      cc_check_set_tls_issuer (CC_CHECK (self), issuer);
-    }
+  cc_https_check_record_peer (CC_CHECK (self), self->message);
 
   if (self->connection == NULL)
     {
       g_autofree char *detail = NULL;
 
-      if (self->saw_rejection)
+      if (outcome->saw_rejection)
         {
-          g_autofree char *what = cc_tls_describe_errors (self->rejected);
+          g_autofree char *what = cc_tls_describe_errors (outcome->rejected);
           const char *issuer = cc_check_get_tls_issuer (CC_CHECK (self));
 
           detail = g_strdup_printf (_("The certificate was issued by “%s”, which this device does not accept (%s). Something between you and the server may be inspecting HTTPS."),
@@ -457,7 +425,7 @@ cc_websocket_check_connect_cb (GObject      *object,
       else if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
         cc_check_fail (CC_CHECK (self), CC_ERROR_AUTH_REQUIRED,
                        _("The proxy asks for a login (HTTP 407) before it connects anywhere."));
-      else if (self->proxy_negotiating && status != SOUP_STATUS_NONE)
+      else if (outcome->proxy_negotiating && status != SOUP_STATUS_NONE)
         cc_https_check_fail_proxy_refusal (CC_CHECK (self), self->message);
       else if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET) ||
                (status >= 200 && status != SOUP_STATUS_SWITCHING_PROTOCOLS))
@@ -468,7 +436,7 @@ cc_websocket_check_connect_cb (GObject      *object,
           cc_check_fail (CC_CHECK (self), CC_ERROR_WEBSOCKET_REJECTED, detail);
         }
       else
-        cc_https_check_fail_send (CC_CHECK (self), self->message, self->proxy_negotiating, error);
+        cc_https_check_fail_send (CC_CHECK (self), self->message, outcome->proxy_negotiating, error);
       return;
     }
 
@@ -496,29 +464,33 @@ cc_websocket_check_connect_cb (GObject      *object,
 }
 
 static void
-cc_websocket_check_start (CcCheck      *check,
-                          GCancellable *cancellable)
+cc_websocket_check_send (CcCheck        *check,
+                         CcProbeAttempt *attempt)
 {
   CcWebsocketCheck *self = CC_WEBSOCKET_CHECK (check);
   const char *protocols[] = { self->subprotocol, NULL };
 
-  self->message = soup_message_new (SOUP_METHOD_GET, self->url);
-  if (self->message == NULL)
+  soup_session_websocket_connect_async (self->session, attempt->message, NULL,
+                                        self->subprotocol ? (char **) protocols : NULL,
+                                        G_PRIORITY_DEFAULT, attempt->cancellable,
+                                        cc_websocket_check_connect_cb, attempt);
+}
+
+static void
+cc_websocket_check_start (CcCheck      *check,
+                          GCancellable *cancellable)
+{
+  CcWebsocketCheck *self = CC_WEBSOCKET_CHECK (check);
+  g_autoptr(SoupMessage) valid = soup_message_new (SOUP_METHOD_GET, self->url);
+
+  if (valid == NULL)
     {
       cc_check_fail (check, CC_ERROR_PROTOCOL_ERROR, _("The URL is not valid."));
       return;
     }
 
   self->session = cc_https_check_new_session (check);
-  soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_COLLECT_METRICS);
-  g_signal_connect (self->message, "accept-certificate",
-                    G_CALLBACK (cc_websocket_check_accept_certificate_cb), self);
-  g_signal_connect (self->message, "network-event",
-                    G_CALLBACK (cc_websocket_check_network_event_cb), self);
-  soup_session_websocket_connect_async (self->session, self->message, NULL,
-                                        self->subprotocol ? (char **) protocols : NULL,
-                                        G_PRIORITY_DEFAULT, cancellable,
-                                        cc_websocket_check_connect_cb, g_object_ref (self));
+  self->probe = cc_probe_new (check, self->url, cancellable, cc_websocket_check_send);
 }
 
 static void
@@ -555,10 +527,9 @@ cc_websocket_check_dispose (GObject *object)
 
   cc_websocket_check_stop (self);
   g_clear_object (&self->connection);
-  if (self->message != NULL)
-    g_signal_handlers_disconnect_by_data (self->message, self);
   if (self->session != NULL)
     soup_session_abort (self->session);
+  g_clear_pointer (&self->probe, cc_probe_free);
   g_clear_object (&self->message);
   g_clear_object (&self->session);
 
