@@ -112,9 +112,9 @@ cc_https_check_fail_proxy_refusal (CcCheck     *check,
 
 static void
 cc_probe_network_event_cb (SoupMessage        *message,
-                                 GSocketClientEvent  event,
-                                 GIOStream          *connection,
-                                 CcProbeAttempt     *attempt)
+                           GSocketClientEvent  event,
+                           GIOStream          *connection,
+                           CcProbeAttempt     *attempt)
 {
   cc_check_note_socket_event (attempt->check, event);
   if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
@@ -130,9 +130,9 @@ cc_probe_network_event_cb (SoupMessage        *message,
 
 static gboolean
 cc_probe_accept_certificate_cb (SoupMessage          *message,
-                                      GTlsCertificate      *certificate,
-                                      GTlsCertificateFlags  errors,
-                                      CcProbeAttempt       *attempt)
+                                GTlsCertificate      *certificate,
+                                GTlsCertificateFlags  errors,
+                                CcProbeAttempt       *attempt)
 {
   g_autofree char *issuer = cc_tls_issuer_name (certificate);
 
