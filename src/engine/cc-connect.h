@@ -30,4 +30,9 @@ GSocketConnection *cc_connect_finish (GSocketClient        *client,
                                       guint                *attempt,
                                       GError              **error);
 
+/* For the checks' own attempts (libsoup's): whether, of the connections in
+ * @sockets (GSocket) not yet closed, at least one still waits for the answer to
+ * its SYN and none has had it, as the kernel says. */
+gboolean           cc_connect_waiting_for_answer (GPtrArray *sockets);
+
 G_END_DECLS

@@ -49,11 +49,10 @@ typedef struct
   CcCheck              *check;
   SoupMessage          *message;
   GCancellable         *cancellable;
-  GSocket              *socket;            /* once connected */
+  GSocket              *socket;            /* its connection's, once connecting */
   GTlsCertificateFlags  rejected;
   gboolean              saw_rejection;
   gboolean              proxy_negotiating; /* the last proxy event was NEGOTIATING */
-  gboolean              connecting;
   gboolean              connected;
   gboolean              pending;
   gulong                cancelled_id;

@@ -119,11 +119,10 @@ cc_probe_network_event_cb (SoupMessage        *message,
   cc_check_note_socket_event (attempt->check, event);
   if (event == G_SOCKET_CLIENT_PROXY_NEGOTIATING || event == G_SOCKET_CLIENT_PROXY_NEGOTIATED)
     attempt->proxy_negotiating = event == G_SOCKET_CLIENT_PROXY_NEGOTIATING;
-  else if (event == G_SOCKET_CLIENT_CONNECTING)
-    attempt->connecting = TRUE;
-  else if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+  else if ((event == G_SOCKET_CLIENT_CONNECTING || event == G_SOCKET_CLIENT_CONNECTED) &&
+           G_IS_SOCKET_CONNECTION (connection))
     {
-      attempt->connected = TRUE;
+      attempt->connected |= event == G_SOCKET_CLIENT_CONNECTED;
       g_set_object (&attempt->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
     }
 }
@@ -235,18 +234,20 @@ static gboolean
 cc_probe_retry_cb (gpointer user_data)
 {
   CcProbe *probe = user_data;
-  gboolean connecting = FALSE;
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
   gboolean connected = FALSE;
 
   for (guint i = 0; i < probe->attempts->len; i++)
     {
       CcProbeAttempt *attempt = probe->attempts->pdata[i];
 
-      connecting |= attempt->connecting && attempt->pending;
+      if (attempt->pending && attempt->socket != NULL)
+        g_ptr_array_add (sockets, attempt->socket);
       connected |= attempt->connected;
     }
 
-  if (connecting && !connected && probe->attempts->len < CC_CONNECT_MAX_ATTEMPTS)
+  if (!connected && probe->attempts->len < CC_CONNECT_MAX_ATTEMPTS &&
+      cc_connect_waiting_for_answer (sockets))
     cc_probe_start_attempt (probe);
 
   if (connected || probe->attempts->len >= CC_CONNECT_MAX_ATTEMPTS)

@@ -128,6 +128,19 @@ cc_socket_get_handshake_us (GSocket *socket)
   return info.tcpi_rtt;
 }
 
+gboolean
+cc_socket_is_connecting (GSocket *socket)
+{
+  struct tcp_info info = { 0 };
+  socklen_t len = sizeof info;
+
+  g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
+
+  if (getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &len) != 0)
+    return FALSE;
+  return info.tcpi_state == TCP_SYN_SENT;
+}
+
 struct _CcArrival
 {
   GSocket *socket;

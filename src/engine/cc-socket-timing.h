@@ -28,6 +28,9 @@ gssize        cc_socket_receive_timed   (GSocket    *socket,
  * timed it (SYN to SYN-ACK: its first round-trip sample), in µs; -1 where that
  * is not what the kernel has (the SYN was sent again, no sample, not TCP). */
 gint64        cc_socket_get_handshake_us (GSocket   *socket);
+/* Whether @socket's SYN still waits for an answer (TCP state SYN-SENT), as the
+ * kernel says: a busy main loop may not have heard of the answer yet. */
+gboolean      cc_socket_is_connecting   (GSocket   *socket);
 
 /* The moment the first data after a send arrived on a socket that another layer
  * reads (libsoup's WebSocket, a TLS connection): armed at the send, a source of
