@@ -52,6 +52,8 @@ static void
 race_stop (Race *race)
 {
   race->done = TRUE;
+  /* Their descriptors close with their connections, not with this task. */
+  g_ptr_array_set_size (race->sockets, 0);
   if (race->timer != NULL)
     {
       g_source_destroy (race->timer);

@@ -49,7 +49,7 @@ typedef struct
   CcCheck              *check;
   SoupMessage          *message;
   GCancellable         *cancellable;
-  GSocket              *socket;            /* its connection's, once connecting */
+  GSocket              *socket;            /* its connection's, once connecting (weak) */
   GTlsCertificateFlags  rejected;
   gboolean              saw_rejection;
   gboolean              proxy_negotiating; /* the last proxy event was NEGOTIATING */

@@ -123,7 +123,8 @@ cc_probe_network_event_cb (SoupMessage        *message,
            G_IS_SOCKET_CONNECTION (connection))
     {
       attempt->connected |= event == G_SOCKET_CLIENT_CONNECTED;
-      g_set_object (&attempt->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+      /* Not a reference: the socket's descriptor closes with its connection. */
+      g_set_weak_pointer (&attempt->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
     }
 }
 
@@ -196,7 +197,7 @@ cc_probe_attempt_free (CcProbeAttempt *attempt)
   g_cancellable_cancel (attempt->cancellable);
   g_clear_object (&attempt->message);
   g_clear_object (&attempt->cancellable);
-  g_clear_object (&attempt->socket);
+  g_clear_weak_pointer (&attempt->socket);
   g_free (attempt);
 }
 
