@@ -1095,6 +1095,26 @@ remove_tree (GFile *file)
   g_file_delete (file, NULL, NULL);
 }
 
+/* Every view this suite has shown (runs ready, blocked and stopped, the
+ * preferences, earlier runs, a report, a comparison) was drawn without loading
+ * librsvg, about 7 MB resident (cc-icons.c): where the theme ships its symbolic
+ * icons pre-rendered, as Debian 12's Adwaita does. */
+static void
+test_no_svg_renderer (void)
+{
+  g_autofree char *maps = NULL;
+
+  if (!g_file_test ("/usr/share/icons/Adwaita/96x96/devices/network-wireless-symbolic.symbolic.png",
+                    G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the Adwaita icon theme here has no pre-rendered symbolic icons");
+      return;
+    }
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  g_assert_null (strstr (maps, "librsvg"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1135,6 +1155,8 @@ main (int   argc,
   g_test_add_func ("/ui/cancel-storm", test_cancel_storm);
   g_test_add_func ("/ui/history", test_history);
   g_test_add_func ("/ui/network-changed", test_network_changed);
+  /* Last: after every other view has been shown. */
+  g_test_add_func ("/ui/no-svg-renderer", test_no_svg_renderer);
 
   status = g_test_run ();
   g_clear_object (&app);

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-engine.h"
+#include "cc-icons.h"
 #include "cc-report-view.h"
 #include "cc-requirement-row.h"
 
@@ -87,6 +88,8 @@ requirement_row_new (const CcHistoryRequirement *req)
   g_autofree char *accessible = NULL;
   GtkWidget *image, *label;
   gboolean details = FALSE;
+
+  cc_icons_use_theme_arrow (row);
 
   cc_requirement_row_describe_status (req->status, &icon, &words, &css);
 

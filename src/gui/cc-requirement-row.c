@@ -11,14 +11,16 @@
 #include <glib/gi18n.h>
 
 #include "cc-engine.h"
+#include "cc-icons.h"
 #include "cc-requirement-row.h"
+#include "cc-spinner.h"
 
 struct _CcRequirementRow
 {
   AdwExpanderRow  parent_instance;
 
   GtkStack       *state_stack;
-  GtkSpinner     *spinner;
+  CcSpinner      *spinner;
   GtkImage       *icon;
   GtkLabel       *state_label;
 
@@ -200,7 +202,7 @@ cc_requirement_row_update (CcRequirementRow *self)
     {
       gtk_image_set_from_icon_name (self->icon, icon);
       gtk_stack_set_visible_child_name (self->state_stack, "icon");
-      gtk_spinner_stop (self->spinner);
+      cc_spinner_set_spinning (self->spinner, FALSE);
       gtk_widget_add_css_class (GTK_WIDGET (self), css);
       /* Details are built when someone unfolds the row: results arrive in
        * bursts, and building rows nobody looks at would stall the main loop. */
@@ -211,7 +213,7 @@ cc_requirement_row_update (CcRequirementRow *self)
   else
     {
       gtk_stack_set_visible_child_name (self->state_stack, "spinner");
-      gtk_spinner_start (self->spinner);
+      cc_spinner_set_spinning (self->spinner, TRUE);
       clear_details (self);
     }
 
@@ -278,6 +280,7 @@ static void
 cc_requirement_row_init (CcRequirementRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cc_icons_use_theme_arrow (ADW_EXPANDER_ROW (self));
   self->detail_rows = g_ptr_array_new ();
 }
 

@@ -21,6 +21,7 @@
 #include "cc-history-page.h"
 #include "cc-report-view.h"
 #include "cc-requirement-row.h"
+#include "cc-spinner.h"
 #include "cc-window-private.h"
 
 typedef enum
@@ -45,7 +46,7 @@ struct _CcWindow
   GtkButton            *it_request_button;
   GtkBox               *verdict_box;
   GtkStack             *verdict_icon_stack;
-  GtkSpinner           *verdict_spinner;
+  CcSpinner            *verdict_spinner;
   GtkImage             *verdict_icon;
   GtkLabel             *verdict_title;
   GtkLabel             *verdict_summary;
@@ -159,12 +160,12 @@ cc_window_update_verdict (CcWindow *self)
     {
       gtk_image_set_from_icon_name (self->verdict_icon, icon);
       gtk_stack_set_visible_child_name (self->verdict_icon_stack, "icon");
-      gtk_spinner_stop (self->verdict_spinner);
+      cc_spinner_set_spinning (self->verdict_spinner, FALSE);
     }
   else
     {
       gtk_stack_set_visible_child_name (self->verdict_icon_stack, "spinner");
-      gtk_spinner_start (self->verdict_spinner);
+      cc_spinner_set_spinning (self->verdict_spinner, TRUE);
     }
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->verdict_box),
@@ -962,6 +963,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-report", "s", open_report_activated);
   gtk_widget_class_install_action (widget_class, "win.compare-reports", "(ss)", compare_reports_activated);
 
+  g_type_ensure (CC_TYPE_SPINNER);
   g_type_ensure (CC_TYPE_REQUIREMENT_ROW);
   g_type_ensure (CC_TYPE_HISTORY_PAGE);
   g_type_ensure (CC_TYPE_REPORT_VIEW);
