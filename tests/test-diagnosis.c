@@ -105,8 +105,7 @@ judge (const MadeUp *checks,
   for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
     {
       g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
-      g_autoptr(CcRequirement) copy = cc_requirement_new (cc_requirement_get_id (req),
-                                                          cc_requirement_get_title (req));
+      g_autoptr(CcRequirement) copy = cc_requirement_new (cc_requirement_get_kind (req));
 
       g_list_store_append (store, copy);
     }

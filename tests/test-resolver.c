@@ -645,7 +645,7 @@ assert_internet_hint (CcResolver *resolver,
                       const char *not_expected)
 {
   g_autoptr(CcProfile) profile = cc_profile_new_default ();
-  g_autoptr(CcRequirement) req = cc_requirement_new ("internet", "Internet");
+  g_autoptr(CcRequirement) req = cc_requirement_new (CC_REQUIREMENT_INTERNET);
   CcCheck *good = cc_dns_check_new ("good.lab.test", NULL, NULL);
   CcCheck *bad = cc_dns_check_new (failing, NULL, NULL);
 

@@ -731,9 +731,9 @@ static char *
 it_request (CcRequirement *req,
             CcProfile     *profile)
 {
-  const char *id = cc_requirement_get_id (req);
+  CcRequirementKind kind = cc_requirement_get_kind (req);
 
-  if (g_str_equal (id, "signaling"))
+  if (kind == CC_REQUIREMENT_SIGNALING)
     {
       g_autofree char *hosts = websocket_hosts (profile);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
@@ -745,7 +745,7 @@ it_request (CcRequirement *req,
                               ports, targets);
     }
 
-  if (g_str_equal (id, "turn-udp"))
+  if (kind == CC_REQUIREMENT_TURN_UDP)
     {
       g_autofree char *hosts = turn_hosts (profile, CC_TRANSPORT_UDP);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
@@ -755,7 +755,7 @@ it_request (CcRequirement *req,
       return g_strdup_printf (_("Please ask IT to allow outbound UDP port %s to %s."), ports, targets);
     }
 
-  if (g_str_equal (id, "turn-tcp"))
+  if (kind == CC_REQUIREMENT_TURN_TCP)
     {
       g_autofree char *hosts = turn_hosts (profile, CC_TRANSPORT_TCP | CC_TRANSPORT_TLS);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
@@ -766,7 +766,7 @@ it_request (CcRequirement *req,
                               ports, targets);
     }
 
-  if (g_str_equal (id, "media-udp"))
+  if (kind == CC_REQUIREMENT_MEDIA_UDP)
     {
       g_autofree char *hosts = stun_hosts (profile);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
@@ -776,7 +776,7 @@ it_request (CcRequirement *req,
                               cc_profile_get_media_ports (profile), targets);
     }
 
-  if (g_str_equal (id, "domains"))
+  if (kind == CC_REQUIREMENT_DOMAINS)
     {
       g_autofree char *failing = NULL;
       g_autofree char *unverified = NULL;
@@ -796,7 +796,7 @@ it_request (CcRequirement *req,
       return g_string_free (text, FALSE);
     }
 
-  if (g_str_equal (id, "https-inspection"))
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
     {
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
 
@@ -804,7 +804,7 @@ it_request (CcRequirement *req,
                               domains[0] ? domains : cc_profile_get_title (profile));
     }
 
-  if (g_str_equal (id, "internet"))
+  if (kind == CC_REQUIREMENT_INTERNET)
     return g_strdup (_("Check that this device is connected (Wi-Fi or cable) and can open web pages; if it can, ask IT why names cannot be looked up (DNS)."));
 
   return g_strdup ("");
@@ -838,7 +838,7 @@ looks_offline (CcRequirement *req)
 {
   GListModel *checks = cc_requirement_get_checks (req);
 
-  if (!g_str_equal (cc_requirement_get_id (req), "internet"))
+  if (cc_requirement_get_kind (req) != CC_REQUIREMENT_INTERNET)
     return FALSE;
 
   for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
@@ -856,31 +856,31 @@ static const char *
 impact (CcRequirement *req,
         CcStatus       status)
 {
-  const char *id = cc_requirement_get_id (req);
+  CcRequirementKind kind = cc_requirement_get_kind (req);
 
-  if (g_str_equal (id, "signaling"))
+  if (kind == CC_REQUIREMENT_SIGNALING)
     return status == CC_STATUS_FAIL
       ? _("Calls cannot start: the app cannot reach the signaling service that sets them up.")
       : _("A secondary signaling connection does not work; calls start, but some features may not.");
-  if (g_str_equal (id, "turn-udp"))
+  if (kind == CC_REQUIREMENT_TURN_UDP)
     return _("Audio and video cannot take the fast path (UDP) to the relay servers; calls fall back to TCP with lower quality.");
-  if (g_str_equal (id, "turn-tcp"))
+  if (kind == CC_REQUIREMENT_TURN_TCP)
     return _("The fallback path for audio and video (the relay over TCP and TLS) does not work; on networks without UDP, calls would fail.");
-  if (g_str_equal (id, "media-udp"))
+  if (kind == CC_REQUIREMENT_MEDIA_UDP)
     return status == CC_STATUS_FAIL
       ? _("Audio and video cannot use UDP high ports to the media servers, which gives the best quality.")
       : _("The UDP path to the media servers works, but not well.");
-  if (g_str_equal (id, "domains"))
+  if (kind == CC_REQUIREMENT_DOMAINS)
     return status == CC_STATUS_FAIL
       ? _("Some of the addresses calls depend on cannot be reached.")
       : _("Some supporting services (analytics, help, avatars) cannot be reached: calls work, but parts of the app may not.");
-  if (g_str_equal (id, "https-inspection") && !saw_inspection (req))
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION && !saw_inspection (req))
     return _("Whether a proxy inspects HTTPS traffic cannot be told: the signaling server cannot be reached.");
-  if (g_str_equal (id, "https-inspection"))
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
     return status == CC_STATUS_FAIL
       ? _("A proxy or filter inspects HTTPS traffic and breaks the connections calls need.")
       : _("A proxy or filter inspects HTTPS traffic; it lets calls through for now.");
-  if (g_str_equal (id, "internet"))
+  if (kind == CC_REQUIREMENT_INTERNET)
     return status == CC_STATUS_FAIL
       ? _("This device does not seem to be fully online.")
       : _("Some names do not resolve while others do: a filter may be blocking them by name.");
@@ -890,7 +890,7 @@ impact (CcRequirement *req,
 static char *
 pass_summary (CcRequirement *req)
 {
-  const char *id = cc_requirement_get_id (req);
+  CcRequirementKind kind = cc_requirement_get_kind (req);
   GListModel *checks = cc_requirement_get_checks (req);
   guint n = g_list_model_get_n_items (checks);
   guint unverified = 0;
@@ -917,30 +917,30 @@ pass_summary (CcRequirement *req)
         }
     }
 
-  if (g_str_equal (id, "internet"))
+  if (kind == CC_REQUIREMENT_INTERNET)
     return g_strdup (_("Connected, and names resolve"));
-  if (g_str_equal (id, "signaling"))
+  if (kind == CC_REQUIREMENT_SIGNALING)
     return g_strdup (_("Secure WebSocket connections work"));
-  if (g_str_equal (id, "turn-tcp"))
+  if (kind == CC_REQUIREMENT_TURN_TCP)
     return g_strdup (_("The relay answers over TCP and TLS"));
-  if (g_str_equal (id, "turn-udp"))
+  if (kind == CC_REQUIREMENT_TURN_UDP)
     return g_strdup (_("The relay answers over UDP"));
-  if (g_str_equal (id, "media-udp") && loss >= 0)
+  if (kind == CC_REQUIREMENT_MEDIA_UDP && loss >= 0)
     return g_strdup_printf (_("UDP high ports work (%.1f %% loss, %.0f ms jitter, %.0f ms round trip)"),
                             loss, MAX (0, jitter), MAX (0, rtt));
-  if (g_str_equal (id, "media-udp"))
+  if (kind == CC_REQUIREMENT_MEDIA_UDP)
     return g_strdup (_("UDP high ports reach the media servers"));
-  if (g_str_equal (id, "domains") && unverified > 0)
+  if (kind == CC_REQUIREMENT_DOMAINS && unverified > 0)
     return g_strdup_printf (ngettext ("Every testable domain answers; %u can only be allowed as written",
                                       "Every testable domain answers; %u can only be allowed as written",
                                       unverified), unverified);
-  if (g_str_equal (id, "domains"))
+  if (kind == CC_REQUIREMENT_DOMAINS)
     return g_strdup (_("Every domain answers"));
-  if (g_str_equal (id, "https-inspection") && issuer != NULL && unknown_root)
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION && issuer != NULL && unknown_root)
     return g_strdup_printf (_("Certificate from “%s”; this system lists no public authorities to compare it with"), issuer);
-  if (g_str_equal (id, "https-inspection") && issuer != NULL)
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION && issuer != NULL)
     return g_strdup_printf (_("No interception found (certificate from “%s”)"), issuer);
-  if (g_str_equal (id, "https-inspection"))
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
     return g_strdup (_("No interception found"));
   return g_strdup (_("Works"));
 }
@@ -969,7 +969,7 @@ cc_diagnosis_update (CcRequirement *req,
   /* Checks that never reached the server cannot tell whether something
    * inspects HTTPS: a row that cannot be judged is not a failure. */
   if ((status == CC_STATUS_FAIL || status == CC_STATUS_WARN) &&
-      g_str_equal (cc_requirement_get_id (req), "https-inspection") && !saw_inspection (req))
+      cc_requirement_get_kind (req) == CC_REQUIREMENT_HTTPS_INSPECTION && !saw_inspection (req))
     {
       cc_requirement_set_result (req, CC_STATUS_SKIP, _("Cannot be told: the server was not reached"),
                                  impact (req, status));
@@ -1016,7 +1016,7 @@ cc_diagnosis_update (CcRequirement *req,
           hint = refused_login_hint (find_refused_login (req));
           break;
         }
-      if (g_str_equal (cc_requirement_get_id (req), "domains"))
+      if (cc_requirement_get_kind (req) == CC_REQUIREMENT_DOMAINS)
         {
           g_autofree char *request = it_request (req, profile);
           if (request[0] != '\0')
@@ -1049,7 +1049,7 @@ cc_diagnosis_update (CcRequirement *req,
           hint = g_strjoin (" ", impact (req, status),
                             _("The proxy this network uses wants a username and password before it connects anywhere. Enter them in the system’s proxy settings, or give the proxy as http://user:password@host:port, then test again; IT can tell you the login if you do not know it."),
                             NULL);
-        else if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") &&
+        else if (status == CC_STATUS_WARN && cc_requirement_get_kind (req) == CC_REQUIREMENT_INTERNET &&
             primary != NULL && cc_check_get_lookup_timed_out (primary))
           {
             /* No answer is not a filter: a filter answers (NXDOMAIN, REFUSED,
@@ -1058,7 +1058,7 @@ cc_diagnosis_update (CcRequirement *req,
                               _("Test again; if it keeps happening, use a cable or a better Wi-Fi signal, or ask IT to look at the name server (DNS)."),
                               NULL);
           }
-        else if (status == CC_STATUS_WARN && g_str_equal (cc_requirement_get_id (req), "internet") && primary != NULL)
+        else if (status == CC_STATUS_WARN && cc_requirement_get_kind (req) == CC_REQUIREMENT_INTERNET && primary != NULL)
           {
             /* Some names resolve: not an offline device, a filter by name. */
             g_autofree char *host = target_host (primary);
@@ -1097,15 +1097,15 @@ cc_diagnosis_update (CcRequirement *req,
 }
 
 static CcStatus
-status_of (GListModel *requirements,
-           const char *id,
-           CcRequirement **out)
+status_of (GListModel        *requirements,
+           CcRequirementKind  kind,
+           CcRequirement    **out)
 {
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
     {
       g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
 
-      if (g_str_equal (cc_requirement_get_id (req), id))
+      if (cc_requirement_get_kind (req) == kind)
         {
           if (out)
             *out = req;
@@ -1306,14 +1306,14 @@ char *
 cc_diagnosis_it_allow (CcRequirement *req,
                        CcProfile     *profile)
 {
-  const char *id;
+  CcRequirementKind kind;
   CcCheck *primary = NULL;
   CcStatus status;
 
   g_return_val_if_fail (CC_IS_REQUIREMENT (req), NULL);
   g_return_val_if_fail (CC_IS_PROFILE (profile), NULL);
 
-  id = cc_requirement_get_id (req);
+  kind = cc_requirement_get_kind (req);
   status = compute_status (req, &primary);
   if (status != CC_STATUS_FAIL && status != CC_STATUS_WARN)
     return NULL;
@@ -1324,7 +1324,7 @@ cc_diagnosis_it_allow (CcRequirement *req,
       (primary != NULL && cc_check_get_lookup_timed_out (primary)))
     return NULL;
 
-  if (g_str_equal (id, "signaling"))
+  if (kind == CC_REQUIREMENT_SIGNALING)
     {
       g_autofree char *hosts = websocket_hosts (profile);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
@@ -1336,9 +1336,9 @@ cc_diagnosis_it_allow (CcRequirement *req,
                               ports, targets);
     }
 
-  if (g_str_equal (id, "turn-udp") || g_str_equal (id, "turn-tcp"))
+  if (kind == CC_REQUIREMENT_TURN_UDP || kind == CC_REQUIREMENT_TURN_TCP)
     {
-      CcTransport transports = g_str_equal (id, "turn-udp") ? CC_TRANSPORT_UDP : CC_TRANSPORT_TCP | CC_TRANSPORT_TLS;
+      CcTransport transports = kind == CC_REQUIREMENT_TURN_UDP ? CC_TRANSPORT_UDP : CC_TRANSPORT_TCP | CC_TRANSPORT_TLS;
       g_autofree char *hosts = turn_hosts (profile, transports);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
       g_autofree char *targets = hosts_and_domains (hosts, domains);
@@ -1351,7 +1351,7 @@ cc_diagnosis_it_allow (CcRequirement *req,
              : g_strdup_printf (_("TCP port %s (the TURN relay over TCP and TLS) to %s"), ports, targets);
     }
 
-  if (g_str_equal (id, "media-udp"))
+  if (kind == CC_REQUIREMENT_MEDIA_UDP)
     {
       g_autofree char *hosts = stun_hosts (profile);
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
@@ -1361,7 +1361,7 @@ cc_diagnosis_it_allow (CcRequirement *req,
       return g_strdup_printf (_("UDP ports %s (audio and video) to %s"), cc_profile_get_media_ports (profile), targets);
     }
 
-  if (g_str_equal (id, "domains"))
+  if (kind == CC_REQUIREMENT_DOMAINS)
     {
       g_autofree char *failing = NULL;
       g_autofree char *unverified = NULL;
@@ -1373,7 +1373,7 @@ cc_diagnosis_it_allow (CcRequirement *req,
       return g_strdup_printf (_("HTTPS (TCP port 443) to %s"), failing);
     }
 
-  if (g_str_equal (id, "https-inspection"))
+  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
     {
       g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
 
@@ -1382,7 +1382,7 @@ cc_diagnosis_it_allow (CcRequirement *req,
                               domains[0] ? domains : cc_profile_get_title (profile));
     }
 
-  if (g_str_equal (id, "internet"))
+  if (kind == CC_REQUIREMENT_INTERNET)
     /* TRANSLATORS: a line of the request for IT */
     return g_strdup (_("name lookups (DNS) of these servers' names"));
 
@@ -1394,8 +1394,9 @@ cc_diagnosis_verdict (GListModel  *requirements,
                       CcProfile   *profile,
                       char       **summary)
 {
-  static const char * const order[] = {
-    "internet", "signaling", "turn-udp", "media-udp", "turn-tcp", "domains", "https-inspection", NULL
+  static const CcRequirementKind order[] = {
+    CC_REQUIREMENT_INTERNET, CC_REQUIREMENT_SIGNALING, CC_REQUIREMENT_TURN_UDP, CC_REQUIREMENT_MEDIA_UDP,
+    CC_REQUIREMENT_TURN_TCP, CC_REQUIREMENT_DOMAINS, CC_REQUIREMENT_HTTPS_INSPECTION,
   };
   CcStatus signaling, turn_udp, turn_tcp, media_udp, domains;
   CcRequirement *reason = NULL;
@@ -1407,7 +1408,7 @@ cc_diagnosis_verdict (GListModel  *requirements,
 
   title = profile ? cc_profile_get_title (profile) : "";
 
-  for (guint i = 0; order[i] != NULL; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
       CcStatus s = status_of (requirements, order[i], NULL);
 
@@ -1419,39 +1420,39 @@ cc_diagnosis_verdict (GListModel  *requirements,
         }
     }
 
-  signaling = status_of (requirements, "signaling", NULL);
-  turn_udp = status_of (requirements, "turn-udp", NULL);
-  turn_tcp = status_of (requirements, "turn-tcp", NULL);
-  media_udp = status_of (requirements, "media-udp", NULL);
-  domains = status_of (requirements, "domains", NULL);
+  signaling = status_of (requirements, CC_REQUIREMENT_SIGNALING, NULL);
+  turn_udp = status_of (requirements, CC_REQUIREMENT_TURN_UDP, NULL);
+  turn_tcp = status_of (requirements, CC_REQUIREMENT_TURN_TCP, NULL);
+  media_udp = status_of (requirements, CC_REQUIREMENT_MEDIA_UDP, NULL);
+  domains = status_of (requirements, CC_REQUIREMENT_DOMAINS, NULL);
 
   if (signaling == CC_STATUS_FAIL)
     {
       verdict = CC_VERDICT_BLOCKED;
-      status_of (requirements, "signaling", &reason);
+      status_of (requirements, CC_REQUIREMENT_SIGNALING, &reason);
     }
   else if (turn_udp == CC_STATUS_FAIL && turn_tcp == CC_STATUS_FAIL && media_udp == CC_STATUS_FAIL)
     {
       verdict = CC_VERDICT_BLOCKED;
-      status_of (requirements, "turn-udp", &reason);
+      status_of (requirements, CC_REQUIREMENT_TURN_UDP, &reason);
     }
   else if (is_bad (turn_udp) || is_bad (media_udp) || signaling == CC_STATUS_WARN || is_bad (domains))
     {
       verdict = CC_VERDICT_DEGRADED;
       if (is_bad (turn_udp))
-        status_of (requirements, "turn-udp", &reason);
+        status_of (requirements, CC_REQUIREMENT_TURN_UDP, &reason);
       else if (is_bad (media_udp))
-        status_of (requirements, "media-udp", &reason);
+        status_of (requirements, CC_REQUIREMENT_MEDIA_UDP, &reason);
       else if (signaling == CC_STATUS_WARN)
-        status_of (requirements, "signaling", &reason);
+        status_of (requirements, CC_REQUIREMENT_SIGNALING, &reason);
       else
-        status_of (requirements, "domains", &reason);
+        status_of (requirements, CC_REQUIREMENT_DOMAINS, &reason);
     }
   else
     verdict = CC_VERDICT_READY;
 
   if (summary != NULL && verdict == CC_VERDICT_BLOCKED &&
-      status_of (requirements, "internet", &internet) == CC_STATUS_FAIL && looks_offline (internet))
+      status_of (requirements, CC_REQUIREMENT_INTERNET, &internet) == CC_STATUS_FAIL && looks_offline (internet))
     {
       *summary = g_strdup (_("This device looks offline, so calls cannot work from here. Check its connection (Wi-Fi or cable), then run the test again."));
       return verdict;
@@ -1511,17 +1512,17 @@ void
 cc_diagnosis_note_proxy (GListModel *requirements,
                          const char *proxy)
 {
-  static const char * const udp_ids[] = { "turn-udp", "media-udp", NULL };
+  static const CcRequirementKind udp_kinds[] = { CC_REQUIREMENT_TURN_UDP, CC_REQUIREMENT_MEDIA_UDP };
 
   g_return_if_fail (G_IS_LIST_MODEL (requirements));
 
   if (proxy == NULL || g_str_equal (proxy, "none") || g_str_equal (proxy, "direct://"))
     return;
 
-  for (guint i = 0; udp_ids[i] != NULL; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (udp_kinds); i++)
     {
       CcRequirement *req = NULL;
-      CcStatus status = status_of (requirements, udp_ids[i], &req);
+      CcStatus status = status_of (requirements, udp_kinds[i], &req);
       g_autofree char *hint = NULL;
       g_autofree char *summary = NULL;
 
@@ -1549,7 +1550,7 @@ cc_diagnosis_note_offline (GListModel *requirements,
   g_return_val_if_fail (G_IS_LIST_MODEL (requirements), FALSE);
   g_return_val_if_fail (CC_IS_PROFILE (profile), FALSE);
 
-  status_of (requirements, "internet", &internet);
+  status_of (requirements, CC_REQUIREMENT_INTERNET, &internet);
   if (internet == NULL)
     return FALSE;
   checks = cc_requirement_get_checks (internet);

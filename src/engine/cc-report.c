@@ -684,7 +684,7 @@ cc_report_to_it_request (CcRunner *runner)
       {
         g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
 
-        if (g_str_equal (cc_requirement_get_id (req), "https-inspection"))
+        if (cc_requirement_get_kind (req) == CC_REQUIREMENT_HTTPS_INSPECTION)
           inspection = g_steal_pointer (&req);
       }
     facts = g_strdup_printf (_("This network: proxy %s; HTTPS inspection: %s."),

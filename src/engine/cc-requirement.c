@@ -11,8 +11,7 @@ struct _CcRequirement
 {
   GObject     parent_instance;
 
-  char       *id;
-  char       *title;
+  CcRequirementKind kind;
   char       *summary;
   char       *hint;
   GListStore *checks;
@@ -39,8 +38,6 @@ cc_requirement_finalize (GObject *object)
 {
   CcRequirement *self = CC_REQUIREMENT (object);
 
-  g_free (self->id);
-  g_free (self->title);
   g_free (self->summary);
   g_free (self->hint);
   g_clear_object (&self->checks);
@@ -60,10 +57,10 @@ cc_requirement_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ID:
-      g_value_set_string (value, self->id);
+      g_value_set_string (value, cc_requirement_kind_to_id (self->kind));
       break;
     case PROP_TITLE:
-      g_value_set_string (value, self->title);
+      g_value_set_string (value, cc_requirement_kind_get_title (self->kind));
       break;
     case PROP_STATUS:
       g_value_set_int (value, self->status);
@@ -115,32 +112,37 @@ cc_requirement_init (CcRequirement *self)
 }
 
 CcRequirement *
-cc_requirement_new (const char *id,
-                    const char *title)
+cc_requirement_new (CcRequirementKind kind)
 {
   CcRequirement *self;
 
-  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (kind < CC_N_REQUIREMENTS, NULL);
 
   self = g_object_new (CC_TYPE_REQUIREMENT, NULL);
-  self->id = g_strdup (id);
-  self->title = g_strdup (title);
+  self->kind = kind;
 
   return self;
+}
+
+CcRequirementKind
+cc_requirement_get_kind (CcRequirement *self)
+{
+  g_return_val_if_fail (CC_IS_REQUIREMENT (self), CC_N_REQUIREMENTS);
+  return self->kind;
 }
 
 const char *
 cc_requirement_get_id (CcRequirement *self)
 {
   g_return_val_if_fail (CC_IS_REQUIREMENT (self), NULL);
-  return self->id;
+  return cc_requirement_kind_to_id (self->kind);
 }
 
 const char *
 cc_requirement_get_title (CcRequirement *self)
 {
   g_return_val_if_fail (CC_IS_REQUIREMENT (self), NULL);
-  return self->title;
+  return cc_requirement_kind_get_title (self->kind);
 }
 
 CcStatus

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "cc-catalogue.h"
 #include "cc-check.h"
 
 G_BEGIN_DECLS
@@ -27,8 +28,9 @@ typedef enum
 #define CC_TYPE_REQUIREMENT (cc_requirement_get_type ())
 G_DECLARE_FINAL_TYPE (CcRequirement, cc_requirement, CC, REQUIREMENT, GObject)
 
-CcRequirement *cc_requirement_new          (const char    *id,
-                                            const char    *title);
+CcRequirement *cc_requirement_new          (CcRequirementKind kind);
+CcRequirementKind cc_requirement_get_kind  (CcRequirement *self);
+/* The catalogue's id and (translated) title of its kind. */
 const char    *cc_requirement_get_id       (CcRequirement *self);
 const char    *cc_requirement_get_title    (CcRequirement *self);
 CcStatus       cc_requirement_get_status   (CcRequirement *self);

@@ -84,33 +84,15 @@ G_DEFINE_FINAL_TYPE (CcRunner, cc_runner, G_TYPE_OBJECT)
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const struct {
-  const char *id;
-  const char *title;
-} requirement_ids[] = {
-  { "internet", N_("Internet connection") },
-  { "signaling", N_("Signaling (secure WebSocket)") },
-  { "turn-udp", N_("Relay over UDP") },
-  { "turn-tcp", N_("Relay over TCP and TLS") },
-  { "media-udp", N_("Media over UDP high ports") },
-  { "domains", N_("Required domains") },
-  { "https-inspection", N_("HTTPS inspection") },
-};
-
+/* The store holds the catalogue's requirements in its order (cc_runner_init). */
 static CcRequirement *
-find_requirement (CcRunner   *self,
-                  const char *id)
+find_requirement (CcRunner          *self,
+                  CcRequirementKind  kind)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->requirements)); i++)
-    {
-      g_autoptr(CcRequirement) req = g_list_model_get_item (G_LIST_MODEL (self->requirements), i);
+  g_autoptr(CcRequirement) req = g_list_model_get_item (G_LIST_MODEL (self->requirements), kind);
 
-      if (g_str_equal (cc_requirement_get_id (req), id))
-        return req;
-    }
-
-  g_assert_not_reached ();
-  return NULL;
+  g_assert (req != NULL && cc_requirement_get_kind (req) == kind);
+  return req;
 }
 
 static gboolean
@@ -123,11 +105,11 @@ is_sinkhole_cb (GInetAddress *address,
 /* @extra_ms: time the check needs on top of the per-check timeout (a burst's
  * sending time, a WebSocket's hold). */
 static void
-add_timed (CcRunner    *self,
-           const char  *requirement,
-           CcCheck     *check,
-           CcCheckRole  role,
-           guint        extra_ms)
+add_timed (CcRunner          *self,
+           CcRequirementKind  requirement,
+           CcCheck           *check,
+           CcCheckRole        role,
+           guint              extra_ms)
 {
   cc_check_set_timeout_ms (check, self->timeout_ms + extra_ms);
   cc_check_set_tls_database (check, self->tls_database);
@@ -138,10 +120,10 @@ add_timed (CcRunner    *self,
 }
 
 static void
-add (CcRunner    *self,
-     const char  *requirement,
-     CcCheck     *check,
-     CcCheckRole  role)
+add (CcRunner          *self,
+     CcRequirementKind  requirement,
+     CcCheck           *check,
+     CcCheckRole        role)
 {
   add_timed (self, requirement, check, role, 0);
 }
@@ -190,14 +172,14 @@ allocate_check (CcRunner    *self,
 }
 
 static void
-add_burst (CcRunner    *self,
-           const char  *requirement,
-           CcCheckRole  role,
-           const char  *host,
-           guint16      port,
-           CcTransport  transport,
-           guint        count,
-           guint        interval_ms)
+add_burst (CcRunner          *self,
+           CcRequirementKind  requirement,
+           CcCheckRole        role,
+           const char        *host,
+           guint16            port,
+           CcTransport        transport,
+           guint              count,
+           guint              interval_ms)
 {
   CcCheck *check = cc_stun_check_new (CC_STUN_MODE_BURST, transport, host, port);
 
@@ -221,7 +203,7 @@ build_checks (CcRunner *self)
   probe_url = g_strdup_printf ("https://%s/", probe_host ? probe_host : "localhost");
   g_clear_object (&self->network_check);
   self->network_check = CC_NETWORK_CHECK (g_object_ref (cc_network_check_new (probe_url)));
-  add (self, "internet", CC_CHECK (self->network_check), CC_CHECK_ROLE_ESSENTIAL);
+  add (self, CC_REQUIREMENT_INTERNET, CC_CHECK (self->network_check), CC_CHECK_ROLE_ESSENTIAL);
   /* Whether the resolver answers at all: the probe host, and the relay's and the
    * media server's names. A filter that blocks some names is not an offline
    * device: the internet requirement fails only when none of them resolves. */
@@ -242,7 +224,7 @@ build_checks (CcRunner *self)
         for (guint j = 0; j < i; j++)
           seen |= g_ascii_strcasecmp (names->pdata[i], names->pdata[j]) == 0;
         if (!seen)
-          add (self, "internet", dns_check (self, names->pdata[i]), CC_CHECK_ROLE_ALTERNATIVE);
+          add (self, CC_REQUIREMENT_INTERNET, dns_check (self, names->pdata[i]), CC_CHECK_ROLE_ALTERNATIVE);
       }
   }
 
@@ -252,12 +234,12 @@ build_checks (CcRunner *self)
       CcProfileWebsocket *ws = websockets->pdata[i];
       CcCheck *websocket;
 
-      add (self, "signaling", dns_check (self, ws->host), CC_CHECK_ROLE_SUPPORTING);
-      add (self, "signaling", cc_tcp_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
-      add (self, "signaling", cc_tls_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
+      add (self, CC_REQUIREMENT_SIGNALING, dns_check (self, ws->host), CC_CHECK_ROLE_SUPPORTING);
+      add (self, CC_REQUIREMENT_SIGNALING, cc_tcp_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
+      add (self, CC_REQUIREMENT_SIGNALING, cc_tls_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
 
       websocket = cc_websocket_check_new (ws->url, ws->round_trip, ws->subprotocol, self->hold_seconds);
-      add_timed (self, "signaling", websocket,
+      add_timed (self, CC_REQUIREMENT_SIGNALING, websocket,
                  ws->essential ? CC_CHECK_ROLE_ESSENTIAL : CC_CHECK_ROLE_SUPPORTING,
                  self->hold_seconds * 1000);
 
@@ -267,7 +249,7 @@ build_checks (CcRunner *self)
 
           cc_tls_check_set_inspection_probe (CC_TLS_CHECK (inspection), ws->url, ws->round_trip,
                                              ws->subprotocol);
-          add (self, "https-inspection", inspection, CC_CHECK_ROLE_ESSENTIAL);
+          add (self, CC_REQUIREMENT_HTTPS_INSPECTION, inspection, CC_CHECK_ROLE_ESSENTIAL);
         }
     }
 
@@ -280,7 +262,7 @@ build_checks (CcRunner *self)
       CcCheck *allocations[G_N_ELEMENTS (order)] = { NULL, };
 
       if (turn->transports & CC_TRANSPORT_UDP)
-        add (self, "turn-udp",
+        add (self, CC_REQUIREMENT_TURN_UDP,
              cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, turn->host, turn->port),
              CC_CHECK_ROLE_SUPPORTING);
 
@@ -291,7 +273,7 @@ build_checks (CcRunner *self)
           if (!(turn->transports & order[t]))
             continue;
           allocations[t] = allocate_check (self, turn->host, port, order[t]);
-          add (self, order[t] == CC_TRANSPORT_UDP ? "turn-udp" : "turn-tcp",
+          add (self, order[t] == CC_TRANSPORT_UDP ? CC_REQUIREMENT_TURN_UDP : CC_REQUIREMENT_TURN_TCP,
                g_object_ref (allocations[t]), CC_CHECK_ROLE_ALTERNATIVE);
         }
 
@@ -308,7 +290,7 @@ build_checks (CcRunner *self)
           call = cc_call_check_new (order[t], turn->host, port, server->username, server->credential);
           cc_diagnosis_mark_turn_login (call, server->source);
           cc_call_check_set_allocation (CC_CALL_CHECK (call), allocations[t]);
-          add_timed (self, order[t] == CC_TRANSPORT_UDP ? "media-udp" : "turn-tcp", call,
+          add_timed (self, order[t] == CC_TRANSPORT_UDP ? CC_REQUIREMENT_MEDIA_UDP : CC_REQUIREMENT_TURN_TCP, call,
                      CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_RAMP_MS + CC_CALL_EXTRA_MS);
         }
 
@@ -320,7 +302,7 @@ build_checks (CcRunner *self)
         {
           CcProfileStun *stun = stuns->pdata[0];
 
-          add_burst (self, "turn-tcp", CC_CHECK_ROLE_SUPPORTING, turn->host, turn->port,
+          add_burst (self, CC_REQUIREMENT_TURN_TCP, CC_CHECK_ROLE_SUPPORTING, turn->host, turn->port,
                      CC_TRANSPORT_TCP, stun->burst_count, stun->burst_interval_ms);
           burst_tcp_added = TRUE;
         }
@@ -345,7 +327,7 @@ build_checks (CcRunner *self)
         }
 
       if (!in_profile)
-        add (self, server->transport == CC_TRANSPORT_UDP ? "turn-udp" : "turn-tcp",
+        add (self, server->transport == CC_TRANSPORT_UDP ? CC_REQUIREMENT_TURN_UDP : CC_REQUIREMENT_TURN_TCP,
              allocate_check (self, server->host, server->port, server->transport),
              CC_CHECK_ROLE_ALTERNATIVE);
     }
@@ -355,10 +337,10 @@ build_checks (CcRunner *self)
     {
       CcProfileStun *stun = stuns->pdata[i];
 
-      add (self, "media-udp",
+      add (self, CC_REQUIREMENT_MEDIA_UDP,
            cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, stun->host, stun->port),
            CC_CHECK_ROLE_SUPPORTING);
-      add_burst (self, "media-udp", CC_CHECK_ROLE_ESSENTIAL, stun->host, stun->port,
+      add_burst (self, CC_REQUIREMENT_MEDIA_UDP, CC_CHECK_ROLE_ESSENTIAL, stun->host, stun->port,
                  CC_TRANSPORT_UDP, stun->burst_count, stun->burst_interval_ms);
     }
 
@@ -376,7 +358,7 @@ build_checks (CcRunner *self)
           CcCheck *check = cc_note_check_new ("unverified", domain->pattern, note);
 
           g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
-          add (self, "domains", check, role);
+          add (self, CC_REQUIREMENT_DOMAINS, check, role);
           continue;
         }
 
@@ -397,7 +379,7 @@ build_checks (CcRunner *self)
                 *colon = '\0';
               lookup = dns_check (self, name);
               g_object_set_data_full (G_OBJECT (lookup), "cc-domain", g_strdup (domain->pattern), g_free);
-              add (self, "domains", lookup, CC_CHECK_ROLE_SUPPORTING);
+              add (self, CC_REQUIREMENT_DOMAINS, lookup, CC_CHECK_ROLE_SUPPORTING);
 
               check = cc_https_check_new (url);
             }
@@ -412,7 +394,7 @@ build_checks (CcRunner *self)
             }
 
           g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
-          add (self, "domains", check, role);
+          add (self, CC_REQUIREMENT_DOMAINS, check, role);
         }
     }
 }
@@ -665,10 +647,10 @@ cc_runner_init (CcRunner *self)
   self->requirements = g_list_store_new (CC_TYPE_REQUIREMENT);
   self->timeout_ms = CC_RUNNER_DEFAULT_TIMEOUT_MS;
 
-  for (guint i = 0; i < G_N_ELEMENTS (requirement_ids); i++)
+  for (CcRequirementKind kind = 0; kind < CC_N_REQUIREMENTS; kind++)
     {
-      g_autoptr(CcRequirement) req = cc_requirement_new (requirement_ids[i].id,
-                                                         _(requirement_ids[i].title));
+      g_autoptr(CcRequirement) req = cc_requirement_new (kind);
+
       g_list_store_append (self->requirements, req);
     }
 }
