@@ -90,6 +90,18 @@ run_done_cb (GObject      *object,
 }
 
 /* The built-in profile's requirements with @checks in them, judged. */
+
+/* The kind a report calls @word. */
+static CcCheckKind
+kind_of (const char *word)
+{
+  for (CcCheckKind kind = 0; kind < CC_N_CHECK_KINDS; kind++)
+    if (g_str_equal (cc_check_kind_to_string (kind), word))
+      return kind;
+  g_assert_not_reached ();
+  return CC_N_CHECK_KINDS;
+}
+
 static GListStore *
 judge (const MadeUp *checks,
        guint         n,
@@ -123,7 +135,7 @@ judge (const MadeUp *checks,
           check->jitter_ms = checks[i].jitter_ms;
           check->loss_pct = checks[i].loss_pct;
         }
-      cc_check_set_kind (CC_CHECK (check), checks[i].kind);
+      cc_check_set_kind (CC_CHECK (check), kind_of (checks[i].kind));
       cc_check_set_target (CC_CHECK (check), checks[i].target);
       if (checks[i].transport != NULL)
         cc_check_set_transport (CC_CHECK (check), checks[i].transport);

@@ -1200,7 +1200,7 @@ cc_call_check_new (CcTransport  transport,
   self->port = port;
   self->username = g_strdup (username);
   self->credential = g_strdup (credential);
-  cc_check_set_kind (CC_CHECK (self), "ice-call");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_ICE_CALL);
   cc_check_set_target_host_port (CC_CHECK (self), host, port);
   cc_check_set_transport (CC_CHECK (self), cc_transport_to_string (transport));
 

@@ -13,8 +13,8 @@
 
 G_BEGIN_DECLS
 
-void          cc_check_set_kind         (CcCheck    *self,
-                                         const char *kind);
+void          cc_check_set_kind         (CcCheck     *self,
+                                         CcCheckKind  kind);
 void          cc_check_set_target       (CcCheck    *self,
                                          const char *target);
 void          cc_check_set_transport    (CcCheck    *self,
@@ -28,7 +28,10 @@ void          cc_check_set_address      (CcCheck    *self,
 void          cc_check_set_tls_issuer   (CcCheck    *self,
                                          const char *issuer);
 void          cc_check_set_tls_root     (CcCheck    *self,
-                                         const char *root);
+                                         CcTlsRoot   root);
+/* The runner's: which of the profile's domains @self stands for. */
+void          cc_check_set_domain       (CcCheck    *self,
+                                         const char *domain);
 void          cc_check_set_tls_errors   (CcCheck              *self,
                                          GTlsCertificateFlags  errors);
 void          cc_check_set_bitrate_kbps (CcCheck    *self,

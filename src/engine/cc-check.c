@@ -25,13 +25,15 @@
 
 typedef struct
 {
-  char           *kind;
+  CcCheckKind     kind;
+  char           *domain;
   char           *target;
   char           *transport;
   char           *address;
   char           *detail;
   char           *tls_issuer;
-  char           *tls_root;
+  gboolean        has_tls_root;
+  CcTlsRoot       tls_root;
   GTlsDatabase   *tls_database;
   GProxyResolver *proxy_resolver;
 
@@ -132,7 +134,7 @@ cc_check_settle (CcCheck    *self,
   /* For G_MESSAGES_DEBUG=ConnectionCheck: what the report says, never more
    * (no check holds a credential in its target, address or detail). */
   g_debug ("%s %s (%s) at %s: %s, %s after %" G_GINT64_FORMAT " ms: %s",
-           priv->kind, priv->target, priv->transport ? priv->transport : "-",
+           cc_check_kind_to_string (priv->kind), priv->target, priv->transport ? priv->transport : "-",
            priv->address ? priv->address : "-", cc_status_to_string (status),
            cc_error_to_string (code), priv->duration_ms, detail ? detail : "");
 
@@ -240,13 +242,12 @@ cc_check_finalize (GObject *object)
   CcCheck *self = CC_CHECK (object);
   CcCheckPrivate *priv = cc_check_get_instance_private (self);
 
-  g_free (priv->kind);
+  g_free (priv->domain);
   g_free (priv->target);
   g_free (priv->transport);
   g_free (priv->address);
   g_free (priv->detail);
   g_free (priv->tls_issuer);
-  g_free (priv->tls_root);
 
   G_OBJECT_CLASS (cc_check_parent_class)->finalize (object);
 }
@@ -263,7 +264,7 @@ cc_check_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_KIND:
-      g_value_set_string (value, priv->kind);
+      g_value_set_string (value, cc_check_kind_to_string (priv->kind));
       break;
     case PROP_TARGET:
       g_value_set_string (value, priv->target);
@@ -372,7 +373,7 @@ cc_check_run_async (CcCheck             *self,
   priv->resolved = FALSE;
   priv->started_us = g_get_monotonic_time ();
   priv->measured_us = -1;
-  g_debug ("%s %s (%s): started, time limit %u ms", priv->kind, priv->target,
+  g_debug ("%s %s (%s): started, time limit %u ms", cc_check_kind_to_string (priv->kind), priv->target,
            priv->transport ? priv->transport : "-", priv->timeout_ms);
   priv->op_cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
@@ -430,12 +431,115 @@ cc_check_run_finish (CcCheck       *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);     \
   }
 
-DEFINE_STRING_ACCESSORS (kind, PROP_KIND)
 DEFINE_STRING_ACCESSORS (target, PROP_TARGET)
 DEFINE_STRING_ACCESSORS (transport, PROP_TRANSPORT)
 DEFINE_STRING_ACCESSORS (address, PROP_ADDRESS)
 DEFINE_STRING_ACCESSORS (tls_issuer, 0)
-DEFINE_STRING_ACCESSORS (tls_root, 0)
+
+static const char * const kind_words[CC_N_CHECK_KINDS] = {
+  [CC_CHECK_KIND_NETWORK] = "network",
+  [CC_CHECK_KIND_DNS] = "dns",
+  [CC_CHECK_KIND_TCP] = "tcp",
+  [CC_CHECK_KIND_TLS] = "tls",
+  [CC_CHECK_KIND_HTTPS] = "https",
+  [CC_CHECK_KIND_WEBSOCKET] = "websocket",
+  [CC_CHECK_KIND_STUN_BINDING] = "stun-binding",
+  [CC_CHECK_KIND_TURN_ALLOCATE] = "turn-allocate",
+  [CC_CHECK_KIND_MEDIA_BURST] = "media-burst",
+  [CC_CHECK_KIND_ICE_CALL] = "ice-call",
+  [CC_CHECK_KIND_UNVERIFIED] = "unverified",
+};
+
+const char *
+cc_check_kind_to_string (CcCheckKind kind)
+{
+  g_return_val_if_fail (kind < CC_N_CHECK_KINDS, NULL);
+
+  return kind_words[kind];
+}
+
+const char *
+cc_check_get_kind (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), NULL);
+  return cc_check_kind_to_string (priv->kind);
+}
+
+gboolean
+cc_check_is_kind (CcCheck     *self,
+                  CcCheckKind  kind)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), FALSE);
+  return priv->kind == kind;
+}
+
+void
+cc_check_set_kind (CcCheck     *self,
+                   CcCheckKind  kind)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  g_return_if_fail (kind < CC_N_CHECK_KINDS);
+
+  if (priv->kind == kind)
+    return;
+  priv->kind = kind;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
+}
+
+const char *
+cc_check_get_domain (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), NULL);
+  return priv->domain;
+}
+
+void
+cc_check_set_domain (CcCheck    *self,
+                     const char *domain)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  cc_set_str (&priv->domain, domain);
+}
+
+const char *
+cc_check_get_tls_root (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), NULL);
+  return priv->has_tls_root ? cc_tls_root_to_string (priv->tls_root) : NULL;
+}
+
+gboolean
+cc_check_has_tls_root (CcCheck   *self,
+                       CcTlsRoot  root)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), FALSE);
+  return priv->has_tls_root && priv->tls_root == root;
+}
+
+void
+cc_check_set_tls_root (CcCheck   *self,
+                       CcTlsRoot  root)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  priv->has_tls_root = TRUE;
+  priv->tls_root = root;
+}
 
 const char *
 cc_check_get_detail (CcCheck *self)

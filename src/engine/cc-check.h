@@ -19,6 +19,7 @@
 #include <gio/gio.h>
 
 #include "cc-error.h"
+#include "cc-tls-roots.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,26 @@ typedef enum
 } CcStatus;
 
 const char *cc_status_to_string (CcStatus status);
+
+/* What a check does; cc_check_get_kind() gives the report's word for it. */
+typedef enum
+{
+  CC_CHECK_KIND_NETWORK,
+  CC_CHECK_KIND_DNS,
+  CC_CHECK_KIND_TCP,
+  CC_CHECK_KIND_TLS,
+  CC_CHECK_KIND_HTTPS,
+  CC_CHECK_KIND_WEBSOCKET,
+  CC_CHECK_KIND_STUN_BINDING,
+  CC_CHECK_KIND_TURN_ALLOCATE,
+  CC_CHECK_KIND_MEDIA_BURST,
+  CC_CHECK_KIND_ICE_CALL,
+  /* A domain that can only be allowed as written (a wildcard), not tested. */
+  CC_CHECK_KIND_UNVERIFIED,
+  CC_N_CHECK_KINDS,
+} CcCheckKind;
+
+const char *cc_check_kind_to_string (CcCheckKind kind);
 
 #define CC_TYPE_CHECK (cc_check_get_type ())
 G_DECLARE_DERIVABLE_TYPE (CcCheck, cc_check, CC, CHECK, GObject)
@@ -81,7 +102,13 @@ void          cc_check_set_proxy_resolver (CcCheck            *self,
                                            GProxyResolver     *resolver);
 
 /* Results. Strings are owned by the check. */
+/* "dns", "tcp", "turn-allocate", …: the JSON report's word for its kind. */
 const char   *cc_check_get_kind         (CcCheck *self);
+gboolean      cc_check_is_kind          (CcCheck     *self,
+                                         CcCheckKind  kind);
+/* The profile's domain (pattern) this check stands for in the `domains'
+ * requirement; NULL for other checks. */
+const char   *cc_check_get_domain       (CcCheck *self);
 const char   *cc_check_get_target       (CcCheck *self);
 const char   *cc_check_get_transport    (CcCheck *self);
 const char   *cc_check_get_address      (CcCheck *self);
@@ -93,7 +120,11 @@ const char   *cc_check_get_tls_issuer   (CcCheck *self);
 /* Why a certificate was rejected (0 when it was not). */
 GTlsCertificateFlags cc_check_get_tls_errors (CcCheck *self);
 /* Where the TLS chain is anchored: public, profile, private, unknown (cc-tls-roots.h). */
+/* "public", "profile", "private" or "unknown": the class of the root the
+ * peer's chain led to, where a check classified it (else NULL). */
 const char   *cc_check_get_tls_root     (CcCheck *self);
+gboolean      cc_check_has_tls_root     (CcCheck   *self,
+                                         CcTlsRoot  root);
 guint         cc_check_get_http_status  (CcCheck *self);
 /* Measured values; negative when not measured. */
 double        cc_check_get_rtt_ms       (CcCheck *self);

@@ -143,11 +143,9 @@ cc_diagnosis_mark_turn_login (CcCheck    *check,
 static gboolean
 relay_refused_login (CcCheck *check)
 {
-  const char *kind = cc_check_get_kind (check);
-
   return cc_check_get_status (check) == CC_STATUS_FAIL &&
          cc_check_get_error (check) == CC_ERROR_AUTH_REQUIRED &&
-         (g_strcmp0 (kind, "turn-allocate") == 0 || g_strcmp0 (kind, "ice-call") == 0) &&
+         (cc_check_is_kind (check, CC_CHECK_KIND_TURN_ALLOCATE) || cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL)) &&
          g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY) != NULL &&
          g_object_get_data (G_OBJECT (check), CC_PROXY_LOGIN_KEY) == NULL;
 }
@@ -190,11 +188,11 @@ effective_status (CcCheck *check)
   CcStatus status = cc_check_get_status (check);
 
   if (relay_refused_login (check))
-    return g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 ? CC_STATUS_SKIP : CC_STATUS_PASS;
+    return cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL) ? CC_STATUS_SKIP : CC_STATUS_PASS;
 
   if (status == CC_STATUS_PASS &&
-      (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 ||
-       g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0) &&
+      (cc_check_is_kind (check, CC_CHECK_KIND_MEDIA_BURST) ||
+       cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL)) &&
       cc_diagnosis_grade_check (check) == CC_QUALITY_POOR)
     return CC_STATUS_WARN;
 
@@ -216,8 +214,8 @@ is_quality_finding (CcCheck *check)
 {
   return check != NULL && cc_check_get_error (check) == CC_ERROR_NONE &&
          effective_status (check) == CC_STATUS_WARN &&
-         (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 ||
-          g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0);
+         (cc_check_is_kind (check, CC_CHECK_KIND_MEDIA_BURST) ||
+          cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL));
 }
 
 /* What the test call got through, against what calls need. */
@@ -258,7 +256,7 @@ quality_hint (CcCheck *check)
   needs = g_strdup_printf (_("A call runs well below %.0f %% loss, %.0f ms round trip and %.0f ms jitter, and suffers from %.0f %%, %.0f ms or %.0f ms."),
                            CC_LOSS_GOOD_PCT, CC_RTT_GOOD_MS, CC_JITTER_GOOD_MS,
                            CC_LOSS_POOR_PCT, CC_RTT_POOR_MS, CC_JITTER_POOR_MS);
-  if (g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 && cc_check_get_bitrate_kbps (check) >= 0)
+  if (cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL) && cc_check_get_bitrate_kbps (check) >= 0)
     {
       g_autofree char *rate = throughput_sentence (check);
       char *both = g_strjoin (" ", measured, rate, NULL);
@@ -432,7 +430,7 @@ describe_failure (CcCheck *check)
   const char *issuer = cc_check_get_tls_issuer (check);
 
   /* HTTPS inspection by a certificate authority this device trusts. */
-  if (g_strcmp0 (cc_check_get_tls_root (check), "private") == 0)
+  if (cc_check_has_tls_root (check, CC_TLS_ROOT_PRIVATE))
     {
       if (cc_check_get_error (check) == CC_ERROR_NONE)
         return g_strdup_printf (_("secure connections to %s are inspected by “%s”"),
@@ -481,8 +479,8 @@ describe_failure (CcCheck *check)
     case CC_ERROR_AUTH_REQUIRED:
       /* A relay's refusal of a login is judged apart (relay_refused_login ()):
        * what is left is the proxy's 407. */
-      if (g_strcmp0 (cc_check_get_kind (check), "turn-allocate") != 0 &&
-          g_strcmp0 (cc_check_get_kind (check), "ice-call") != 0)
+      if (!cc_check_is_kind (check, CC_CHECK_KIND_TURN_ALLOCATE) &&
+          !cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL))
         return g_strdup_printf (_("the proxy wants a login before it connects to %s"), host);
       return g_strdup_printf (_("%s asks for credentials"), host);
     case CC_ERROR_PROTOCOL_ERROR:
@@ -512,7 +510,7 @@ explain_cause (CcCheck *check)
 {
   const char *issuer = cc_check_get_tls_issuer (check);
 
-  if (g_strcmp0 (cc_check_get_tls_root (check), "private") == 0)
+  if (cc_check_has_tls_root (check, CC_TLS_ROOT_PRIVATE))
     {
       if (cc_check_get_error (check) == CC_ERROR_NONE)
         return g_strdup_printf (_("A proxy or filter decrypts secure connections with the certificate authority “%s”, which was installed on this device (it is not a public one). WebSocket connections still get through it, so calls work, but a change to its rules could stop them."),
@@ -561,7 +559,7 @@ explain_cause (CcCheck *check)
       return g_strdup (_("The test was stopped before this finished."));
     case CC_ERROR_NONE:
     default:
-      if (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0)
+      if (cc_check_is_kind (check, CC_CHECK_KIND_MEDIA_BURST))
         return g_strdup_printf (_("Packets get through, but %.1f %% are lost, the delay varies by %.0f ms and a round trip takes %.0f ms: calls may stutter."),
                                 cc_check_get_loss_pct (check), MAX (0, cc_check_get_jitter_ms (check)),
                                 cc_check_get_rtt_ms (check));
@@ -712,14 +710,14 @@ collect_domains (CcRequirement  *req,
   for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
     {
       g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
-      const char *pattern = g_object_get_data (G_OBJECT (check), "cc-domain");
+      const char *pattern = cc_check_get_domain (check);
 
       if (pattern == NULL)
         continue;
 
       if (effective_status (check) == CC_STATUS_FAIL)
         add_unique (f, pattern);
-      else if (g_strcmp0 (cc_check_get_kind (check), "unverified") == 0)
+      else if (cc_check_is_kind (check, CC_CHECK_KIND_UNVERIFIED))
         add_unique (s, pattern);
     }
 
@@ -825,7 +823,7 @@ saw_inspection (CcRequirement *req)
 
       if (error == CC_ERROR_TLS_UNTRUSTED || error == CC_ERROR_TLS_FAILURE ||
           error == CC_ERROR_WEBSOCKET_REJECTED ||
-          g_strcmp0 (cc_check_get_tls_root (check), "private") == 0)
+          cc_check_has_tls_root (check, CC_TLS_ROOT_PRIVATE))
         return TRUE;
     }
   return FALSE;
@@ -902,13 +900,13 @@ pass_summary (CcRequirement *req)
     {
       g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
 
-      if (g_strcmp0 (cc_check_get_kind (check), "unverified") == 0)
+      if (cc_check_is_kind (check, CC_CHECK_KIND_UNVERIFIED))
         unverified++;
       if (issuer == NULL && cc_check_get_tls_issuer (check) != NULL)
         issuer = g_strdup (cc_check_get_tls_issuer (check));
-      if (g_strcmp0 (cc_check_get_tls_root (check), "unknown") == 0)
+      if (cc_check_has_tls_root (check, CC_TLS_ROOT_UNKNOWN))
         unknown_root = TRUE;
-      if (g_strcmp0 (cc_check_get_kind (check), "media-burst") == 0 &&
+      if (cc_check_is_kind (check, CC_CHECK_KIND_MEDIA_BURST) &&
           cc_check_get_loss_pct (check) >= 0 && loss < 0)
         {
           loss = cc_check_get_loss_pct (check);
@@ -978,7 +976,7 @@ cc_diagnosis_update (CcRequirement *req,
 
   /* A connection that failed because its name did not resolve, or resolved to
    * a sinkhole, is explained by the name lookup, not by the connection. */
-  if (primary != NULL && g_strcmp0 (cc_check_get_kind (primary), "dns") != 0)
+  if (primary != NULL && !cc_check_is_kind (primary, CC_CHECK_KIND_DNS))
     {
       GListModel *checks = cc_requirement_get_checks (req);
       g_autofree char *host = target_host (primary);
@@ -988,7 +986,7 @@ cc_diagnosis_update (CcRequirement *req,
           g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
           CcError code = cc_check_get_error (check);
 
-          if (g_strcmp0 (cc_check_get_kind (check), "dns") == 0 &&
+          if (cc_check_is_kind (check, CC_CHECK_KIND_DNS) &&
               cc_check_get_status (check) == CC_STATUS_FAIL &&
               (code == CC_ERROR_DNS_SINKHOLE || code == CC_ERROR_DNS_FAILURE) &&
               g_strcmp0 (cc_check_get_target (check), host) == 0)
@@ -1007,7 +1005,7 @@ cc_diagnosis_update (CcRequirement *req,
         {
           g_autofree char *works = g_steal_pointer (&summary);
 
-          if (g_strcmp0 (cc_check_get_kind (find_refused_login (req)), "ice-call") == 0)
+          if (cc_check_is_kind (find_refused_login (req), CC_CHECK_KIND_ICE_CALL))
             /* TRANSLATORS: "UDP high ports work (…); no test call: the relay refused the TURN login given (wrong or expired)" */
             summary = g_strdup_printf (_("%s; no test call: the relay refused the TURN login given (wrong or expired)"), works);
           else
@@ -1042,8 +1040,8 @@ cc_diagnosis_update (CcRequirement *req,
         if (status == CC_STATUS_WARN && is_quality_finding (primary))
           hint = quality_hint (primary);
         else if (primary != NULL && cc_check_get_error (primary) == CC_ERROR_AUTH_REQUIRED &&
-                 g_strcmp0 (cc_check_get_kind (primary), "turn-allocate") != 0 &&
-                 g_strcmp0 (cc_check_get_kind (primary), "ice-call") != 0)
+                 !cc_check_is_kind (primary, CC_CHECK_KIND_TURN_ALLOCATE) &&
+                 !cc_check_is_kind (primary, CC_CHECK_KIND_ICE_CALL))
           /* The way out is open, through a proxy that wants a login: the
            * person needs its username and password, not a rule from IT. */
           hint = g_strjoin (" ", impact (req, status),
@@ -1132,7 +1130,7 @@ slow_call (CcRequirement *req)
     {
       g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
 
-      if (g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0 && is_quality_finding (check) &&
+      if (cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL) && is_quality_finding (check) &&
           cc_check_get_bitrate_kbps (check) >= 0)
         return check;
     }
@@ -1193,7 +1191,7 @@ cc_diagnosis_turn_login_refused (GListModel *requirements,
       for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
         {
           g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-          gboolean is_call = g_strcmp0 (cc_check_get_kind (check), "ice-call") == 0;
+          gboolean is_call = cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL);
 
           calls += is_call;
           if (relay_refused_login (check))
@@ -1257,11 +1255,10 @@ cc_diagnosis_note_proxy_login (GListModel *requirements,
       for (guint j = 0; j < g_list_model_get_n_items (checks) && !proxy_asked; j++)
         {
           g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-          const char *kind = cc_check_get_kind (check);
-
           proxy_asked = cc_check_get_status (check) == CC_STATUS_FAIL &&
                         cc_check_get_error (check) == CC_ERROR_AUTH_REQUIRED &&
-                        g_strcmp0 (kind, "turn-allocate") != 0 && g_strcmp0 (kind, "ice-call") != 0;
+                        !cc_check_is_kind (check, CC_CHECK_KIND_TURN_ALLOCATE) &&
+                        !cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL);
         }
     }
   if (!proxy_asked)
@@ -1298,8 +1295,8 @@ proxy_login_wanted (CcRequirement *req)
 
   compute_status (req, &primary);
   return primary != NULL && cc_check_get_error (primary) == CC_ERROR_AUTH_REQUIRED &&
-         g_strcmp0 (cc_check_get_kind (primary), "turn-allocate") != 0 &&
-         g_strcmp0 (cc_check_get_kind (primary), "ice-call") != 0;
+         !cc_check_is_kind (primary, CC_CHECK_KIND_TURN_ALLOCATE) &&
+         !cc_check_is_kind (primary, CC_CHECK_KIND_ICE_CALL);
 }
 
 char *

@@ -165,7 +165,7 @@ cc_dns_check_new (const char        *host,
   self->host = g_strdup (host);
   self->is_sinkhole = is_sinkhole;
   self->user_data = user_data;
-  cc_check_set_kind (CC_CHECK (self), "dns");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_DNS);
   cc_check_set_target (CC_CHECK (self), host);
 
   return CC_CHECK (self);

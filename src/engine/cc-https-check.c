@@ -500,7 +500,7 @@ cc_https_check_new (const char *url)
   self->url = g_strdup (url);
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   target = uri ? cc_https_check_target (uri) : g_strdup (url);
-  cc_check_set_kind (CC_CHECK (self), "https");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_HTTPS);
   cc_check_set_target (CC_CHECK (self), target);
   cc_check_set_transport (CC_CHECK (self), "tls");
 

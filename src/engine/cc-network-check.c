@@ -214,7 +214,7 @@ cc_network_check_new (const char *probe_url)
 {
   CcNetworkCheck *self = g_object_new (CC_TYPE_NETWORK_CHECK, NULL);
 
-  cc_check_set_kind (CC_CHECK (self), "network");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_NETWORK);
   cc_check_set_target (CC_CHECK (self), probe_url);
   self->probe_url = g_strdup (probe_url);
 

@@ -51,9 +51,9 @@ cc_note_check_init (CcNoteCheck *self)
 }
 
 CcCheck *
-cc_note_check_new (const char *kind,
-                   const char *target,
-                   const char *detail)
+cc_note_check_new (CcCheckKind  kind,
+                   const char  *target,
+                   const char  *detail)
 {
   CcNoteCheck *self = g_object_new (CC_TYPE_NOTE_CHECK, NULL);
 

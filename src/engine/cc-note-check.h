@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 #define CC_TYPE_NOTE_CHECK (cc_note_check_get_type ())
 G_DECLARE_FINAL_TYPE (CcNoteCheck, cc_note_check, CC, NOTE_CHECK, CcCheck)
 
-CcCheck *cc_note_check_new (const char *kind,
-                            const char *target,
-                            const char *detail);
+CcCheck *cc_note_check_new (CcCheckKind  kind,
+                            const char  *target,
+                            const char  *detail);
 
 G_END_DECLS

@@ -78,7 +78,7 @@ find_call (GListModel *requirements,
         {
           g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
 
-          if (g_strcmp0 (cc_check_get_kind (check), "ice-call") != 0)
+          if (!cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL))
             continue;
           *any_call = TRUE;
           if (cc_check_get_status (check) != CC_STATUS_PASS)

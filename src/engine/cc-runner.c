@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
+#include "cc-check-private.h"
 #include "cc-dns-check.h"
 #include "cc-https-check.h"
 #include "cc-ice-servers.h"
@@ -355,9 +356,9 @@ build_checks (CcRunner *self)
         {
           g_autofree char *note = g_strdup_printf (_("No fixed name under %s is known: its names are assigned per call or per customer, so it cannot be tested from here. Allow it as written."),
                                                    domain->pattern);
-          CcCheck *check = cc_note_check_new ("unverified", domain->pattern, note);
+          CcCheck *check = cc_note_check_new (CC_CHECK_KIND_UNVERIFIED, domain->pattern, note);
 
-          g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
+          cc_check_set_domain (check, domain->pattern);
           add (self, CC_REQUIREMENT_DOMAINS, check, role);
           continue;
         }
@@ -378,7 +379,7 @@ build_checks (CcRunner *self)
               if (colon != NULL)
                 *colon = '\0';
               lookup = dns_check (self, name);
-              g_object_set_data_full (G_OBJECT (lookup), "cc-domain", g_strdup (domain->pattern), g_free);
+              cc_check_set_domain (lookup, domain->pattern);
               add (self, CC_REQUIREMENT_DOMAINS, lookup, CC_CHECK_ROLE_SUPPORTING);
 
               check = cc_https_check_new (url);
@@ -393,7 +394,7 @@ build_checks (CcRunner *self)
               check = dns_check (self, name);
             }
 
-          g_object_set_data_full (G_OBJECT (check), "cc-domain", g_strdup (domain->pattern), g_free);
+          cc_check_set_domain (check, domain->pattern);
           add (self, CC_REQUIREMENT_DOMAINS, check, role);
         }
     }
@@ -539,7 +540,7 @@ cc_runner_check_done_cb (GObject      *object,
   cc_diagnosis_update (req, self->profile);
   g_signal_emit (self, signals[CHECK_FINISHED], 0, req, check);
 
-  if (g_strcmp0 (cc_check_get_kind (check), "ice-call") != 0)
+  if (!cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL))
     {
       g_assert (self->others_pending > 0);
       self->others_pending--;
@@ -828,7 +829,7 @@ cc_runner_run_async (CcRunner            *self,
   for (guint rank = 0; rank < 3; rank++)
     for (guint i = 0; i < all->len; i += 2)
       if (all->pdata[i + 1] != NULL &&
-          g_strcmp0 (cc_check_get_kind (all->pdata[i + 1]), "ice-call") == 0 &&
+          cc_check_is_kind (all->pdata[i + 1], CC_CHECK_KIND_ICE_CALL) &&
           call_rank (all->pdata[i + 1]) == rank)
         {
           g_ptr_array_add (self->calls, g_steal_pointer (&all->pdata[i]));

@@ -1473,10 +1473,10 @@ cc_stun_check_new (CcStunMode   mode,
                    const char  *host,
                    guint16      port)
 {
-  static const char * const kinds[] = {
-    [CC_STUN_MODE_BINDING] = "stun-binding",
-    [CC_STUN_MODE_ALLOCATE] = "turn-allocate",
-    [CC_STUN_MODE_BURST] = "media-burst",
+  static const CcCheckKind kinds[] = {
+    [CC_STUN_MODE_BINDING] = CC_CHECK_KIND_STUN_BINDING,
+    [CC_STUN_MODE_ALLOCATE] = CC_CHECK_KIND_TURN_ALLOCATE,
+    [CC_STUN_MODE_BURST] = CC_CHECK_KIND_MEDIA_BURST,
   };
   CcStunCheck *self;
 

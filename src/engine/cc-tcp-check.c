@@ -158,7 +158,7 @@ cc_tcp_check_new (const char *host,
   self = g_object_new (CC_TYPE_TCP_CHECK, NULL);
   self->host = g_strdup (host);
   self->port = port;
-  cc_check_set_kind (CC_CHECK (self), "tcp");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_TCP);
   cc_check_set_target_host_port (CC_CHECK (self), host, port);
   cc_check_set_transport (CC_CHECK (self), "tcp");
 

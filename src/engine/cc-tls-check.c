@@ -127,7 +127,7 @@ cc_tls_check_handshake_cb (GObject      *object,
     CcTlsRoot root = cc_tls_classify_chain (cc_check_get_tls_database (CC_CHECK (self)), peer, &root_name);
 
     cc_check_set_tls_issuer (CC_CHECK (self), issuer);
-    cc_check_set_tls_root (CC_CHECK (self), cc_tls_root_to_string (root));
+    cc_check_set_tls_root (CC_CHECK (self), root);
     if (root == CC_TLS_ROOT_PRIVATE)
       detail = g_strdup_printf (_("%s handshake with %s; the certificate was issued by “%s”, a certificate authority installed on this device and not a public one: something inspects HTTPS."),
                                 protocol_name (g_tls_connection_get_protocol_version (tls)),
@@ -266,7 +266,7 @@ cc_tls_check_new (const char *host,
   self = g_object_new (CC_TYPE_TLS_CHECK, NULL);
   self->host = g_strdup (host);
   self->port = port;
-  cc_check_set_kind (CC_CHECK (self), "tls");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_TLS);
   cc_check_set_target_host_port (CC_CHECK (self), host, port);
   cc_check_set_transport (CC_CHECK (self), "tls");
 

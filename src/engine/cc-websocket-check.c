@@ -587,7 +587,7 @@ cc_websocket_check_new (const char  *url,
 
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   target = uri ? cc_https_check_target (uri) : g_strdup (url);
-  cc_check_set_kind (CC_CHECK (self), "websocket");
+  cc_check_set_kind (CC_CHECK (self), CC_CHECK_KIND_WEBSOCKET);
   cc_check_set_target (CC_CHECK (self), target);
   cc_check_set_transport (CC_CHECK (self), uri && g_str_equal (g_uri_get_scheme (uri), "ws") ? "tcp" : "tls");
 
