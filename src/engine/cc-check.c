@@ -17,6 +17,7 @@
 
 #include "cc-check-private.h"
 #include "cc-check.h"
+#include "cc-enums.h"
 #include "cc-util.h"
 
 /* Used when nobody sets a timeout: long enough for a slow TLS handshake across an
@@ -276,7 +277,7 @@ cc_check_get_property (GObject    *object,
       g_value_set_string (value, priv->address);
       break;
     case PROP_STATUS:
-      g_value_set_int (value, priv->status);
+      g_value_set_enum (value, priv->status);
       break;
     case PROP_DETAIL:
       g_value_set_string (value, priv->detail);
@@ -326,9 +327,8 @@ cc_check_class_init (CcCheckClass *klass)
     g_param_spec_string ("address", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATUS] =
-    g_param_spec_int ("status", NULL, NULL,
-                      CC_STATUS_PENDING, CC_STATUS_SKIP, CC_STATUS_PENDING,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("status", NULL, NULL, CC_TYPE_STATUS, CC_STATUS_PENDING,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_DETAIL] =
     g_param_spec_string ("detail", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

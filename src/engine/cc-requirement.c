@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "cc-enums.h"
 #include "cc-requirement.h"
 #include "cc-util.h"
 
@@ -63,7 +64,7 @@ cc_requirement_get_property (GObject    *object,
       g_value_set_string (value, cc_requirement_kind_get_title (self->kind));
       break;
     case PROP_STATUS:
-      g_value_set_int (value, self->status);
+      g_value_set_enum (value, self->status);
       break;
     case PROP_SUMMARY:
       g_value_set_string (value, self->summary);
@@ -91,9 +92,8 @@ cc_requirement_class_init (CcRequirementClass *klass)
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATUS] =
-    g_param_spec_int ("status", NULL, NULL,
-                      CC_STATUS_PENDING, CC_STATUS_SKIP, CC_STATUS_PENDING,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    g_param_spec_enum ("status", NULL, NULL, CC_TYPE_STATUS, CC_STATUS_PENDING,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SUMMARY] =
     g_param_spec_string ("summary", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
+#include "cc-enums.h"
 #include "cc-check-private.h"
 #include "cc-dns-check.h"
 #include "cc-https-check.h"
@@ -594,7 +595,7 @@ cc_runner_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_VERDICT:
-      g_value_set_int (value, self->verdict);
+      g_value_set_enum (value, self->verdict);
       break;
     case PROP_SUMMARY:
       g_value_set_string (value, self->summary);
@@ -617,9 +618,8 @@ cc_runner_class_init (CcRunnerClass *klass)
   object_class->get_property = cc_runner_get_property;
 
   properties[PROP_VERDICT] =
-    g_param_spec_int ("verdict", NULL, NULL,
-                      CC_VERDICT_UNKNOWN, CC_VERDICT_BLOCKED, CC_VERDICT_UNKNOWN,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    g_param_spec_enum ("verdict", NULL, NULL, CC_TYPE_VERDICT, CC_VERDICT_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SUMMARY] =
     g_param_spec_string ("summary", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
