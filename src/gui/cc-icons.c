@@ -6,7 +6,8 @@
  * (style.css: the status pages' icons at 96), draws its spinner itself
  * (cc-spinner.c), and gives AdwExpanderRow's arrow the theme's own chevron:
  * libadwaita 1.2's adw-expander-arrow-symbolic exists only as SVG in its
- * resources, and pan-down-symbolic, the same shape, is a PNG in the theme.
+ * resources, and go-up-symbolic, the same chevron (pointing up, which
+ * libadwaita turns down while the row is folded), is a PNG in the theme.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,7 +16,7 @@
 #include "cc-icons.h"
 
 #define LIBADWAITA_ARROW "adw-expander-arrow-symbolic"
-#define THEME_ARROW      "pan-down-symbolic"
+#define THEME_ARROW      "go-up-symbolic"
 
 static gboolean
 use_theme_arrow (GtkWidget *widget)
