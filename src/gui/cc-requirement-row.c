@@ -19,9 +19,6 @@ struct _CcRequirementRow
 {
   AdwExpanderRow  parent_instance;
 
-  GtkStack       *state_stack;
-  CcSpinner      *spinner;
-  GtkImage       *icon;
   GtkLabel       *state_label;
 
   CcRequirement  *requirement;
@@ -29,6 +26,14 @@ struct _CcRequirementRow
 };
 
 G_DEFINE_FINAL_TYPE (CcRequirementRow, cc_requirement_row, ADW_TYPE_EXPANDER_ROW)
+
+enum {
+  PROP_0,
+  PROP_REQUIREMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const char * const state_classes[] = { "pass", "warn", "fail", "skip", NULL };
 
@@ -68,6 +73,54 @@ cc_requirement_row_describe_status (CcStatus     status,
       *css = NULL;
       break;
     }
+}
+
+/* The template's closures (cc-requirement-row.ui). */
+static char *
+escaped (CcRequirementRow *self,
+         const char       *text)
+{
+  return g_markup_escape_text (text ? text : "", -1);
+}
+
+static char *
+state_page (CcRequirementRow *self,
+            CcStatus          status)
+{
+  const char *icon, *words, *css;
+
+  cc_requirement_row_describe_status (status, &icon, &words, &css);
+  return g_strdup (icon != NULL ? "icon" : "spinner");
+}
+
+static gboolean
+state_spinning (CcRequirementRow *self,
+                CcStatus          status)
+{
+  const char *icon, *words, *css;
+
+  cc_requirement_row_describe_status (status, &icon, &words, &css);
+  return icon == NULL;
+}
+
+static char *
+state_icon (CcRequirementRow *self,
+            CcStatus          status)
+{
+  const char *icon, *words, *css;
+
+  cc_requirement_row_describe_status (status, &icon, &words, &css);
+  return g_strdup (icon);
+}
+
+static char *
+state_words (CcRequirementRow *self,
+             CcStatus          status)
+{
+  const char *icon, *words, *css;
+
+  cc_requirement_row_describe_status (status, &icon, &words, &css);
+  return g_strdup (words);
 }
 
 static void
@@ -187,22 +240,20 @@ cc_requirement_row_update (CcRequirementRow *self)
   CcStatus status = cc_requirement_get_status (self->requirement);
   const char *summary = cc_requirement_get_summary (self->requirement);
   const char *icon, *words, *css;
-  g_autofree char *escaped = g_markup_escape_text (summary ? summary : "", -1);
   g_autofree char *accessible = NULL;
+  g_autofree char *subtitle = NULL;
 
+  /* The picture and words are bound in the template; the subtitle, the
+   * state's CSS class, the details and the accessible label are set here. */
   cc_requirement_row_describe_status (status, &icon, &words, &css);
-
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), escaped);
-  gtk_label_set_text (self->state_label, words);
+  subtitle = escaped (self, summary);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
   for (guint i = 0; state_classes[i] != NULL; i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
 
   if (icon != NULL)
     {
-      gtk_image_set_from_icon_name (self->icon, icon);
-      gtk_stack_set_visible_child_name (self->state_stack, "icon");
-      cc_spinner_set_spinning (self->spinner, FALSE);
       gtk_widget_add_css_class (GTK_WIDGET (self), css);
       /* Details are built when someone unfolds the row: results arrive in
        * bursts, and building rows nobody looks at would stall the main loop. */
@@ -211,11 +262,7 @@ cc_requirement_row_update (CcRequirementRow *self)
         rebuild_details (self);
     }
   else
-    {
-      gtk_stack_set_visible_child_name (self->state_stack, "spinner");
-      cc_spinner_set_spinning (self->spinner, TRUE);
-      clear_details (self);
-    }
+    clear_details (self);
 
   /* Enabling expansion also expands the row; results start folded, the
    * technical detail one click away. */
@@ -261,19 +308,46 @@ cc_requirement_row_dispose (GObject *object)
 }
 
 static void
+cc_requirement_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CcRequirementRow *self = CC_REQUIREMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUIREMENT:
+      g_value_set_object (value, self->requirement);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cc_requirement_row_class_init (CcRequirementRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cc_requirement_row_dispose;
+  object_class->get_property = cc_requirement_row_get_property;
 
+  /* The template's bindings follow it; set once, by cc_requirement_row_new(). */
+  properties[PROP_REQUIREMENT] =
+    g_param_spec_object ("requirement", NULL, NULL, CC_TYPE_REQUIREMENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CC_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/whereby/ConnectionCheck/cc-requirement-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, state_stack);
-  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, spinner);
-  gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, icon);
   gtk_widget_class_bind_template_child (widget_class, CcRequirementRow, state_label);
+  gtk_widget_class_bind_template_callback (widget_class, state_page);
+  gtk_widget_class_bind_template_callback (widget_class, state_spinning);
+  gtk_widget_class_bind_template_callback (widget_class, state_icon);
+  gtk_widget_class_bind_template_callback (widget_class, state_words);
 }
 
 static void
@@ -294,8 +368,8 @@ cc_requirement_row_new (CcRequirement *requirement)
 
   self = g_object_new (CC_TYPE_REQUIREMENT_ROW, NULL);
   self->requirement = g_object_ref (requirement);
-
-  title = g_markup_escape_text (cc_requirement_get_title (requirement), -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIREMENT]);
+  title = escaped (self, cc_requirement_get_title (requirement));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
 
   g_signal_connect_swapped (requirement, "notify::status", G_CALLBACK (requirement_notify_cb), self);
