@@ -3,6 +3,9 @@
  * error classes, hints, the JSON report's shape, bad input, and that the TURN
  * credential never shows. Also the engine's runner in-process (cancellation).
  *
+ * Why one file of over 800 lines: one program for the whole CLI against one
+ * lab, started once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

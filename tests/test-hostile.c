@@ -27,6 +27,9 @@
  * valgrind the bound is not checked and the time limits stretch; under
  * AddressSanitizer (tools/test's second build) it is not checked either.
  *
+ * Why one file of over 800 lines: each hostile server sits beside the cases
+ * that use it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

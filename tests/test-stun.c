@@ -5,6 +5,9 @@
  * that changes, noise before the real answer. Every test asserts the status, the
  * error class and the numbers that matter, and that no detail shows the password.
  *
+ * Why one file of over 800 lines: one test program per component, its
+ * scripted STUN server beside the cases that need it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

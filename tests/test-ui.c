@@ -3,6 +3,9 @@
  * and words, the banner gives the verdict; a run stopped midway and a window
  * closed midway end cleanly; preferences open and close.
  *
+ * Why one file of over 800 lines: one program, one lab started once, for
+ * every view of the window; the lab's servers take seconds to start.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

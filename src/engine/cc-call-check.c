@@ -35,6 +35,9 @@
  * that connection into a real TLS connection to the relay. It is the only
  * listening socket the app ever opens, on loopback, for a few milliseconds.
  *
+ * Why one file of over 800 lines: a call is two ICE agents, the stream, the
+ * ramp and the TLS bridge of one check, all on one per-call state.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

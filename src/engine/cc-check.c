@@ -5,6 +5,11 @@
  * settled by whichever comes first (the subclass ending it, the deadline, or the
  * cancellation), exactly once. Later calls from the subclass are ignored.
  *
+ * Why one file of over 800 lines: it is the one place a check's life cycle
+ * (run, deadline, cancellation, settling once) and the result every report
+ * reads (some twenty fields with their accessors and properties) are kept;
+ * the kernel-timing helpers are apart, in cc-socket-timing.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

@@ -2,6 +2,10 @@
  * every group and key so that a typo is an error naming file, line and key rather
  * than a check that silently does not run.
  *
+ * Why one file of over 800 lines: one schema, read and validated group by
+ * group with an error for every wrong key; split, the rules for a key would
+ * sit apart from the group that holds it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

@@ -13,6 +13,11 @@
  * All of it runs on one main context, the one the first lookup or run came from;
  * a lookup from any other thread goes to the fallback resolver unshared.
  *
+ * Why one file of over 800 lines: one DNS stub's state machine (queries,
+ * retransmissions, family slots, waiters, the per-run scope and the fallback
+ * resolver) shares one set of structures; the wire format is apart, in
+ * cc-dns-parse.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

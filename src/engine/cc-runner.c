@@ -1,6 +1,11 @@
 /* cc-runner.c: builds the checks a profile calls for, runs them concurrently on
  * the main context, and keeps requirement statuses and the verdict up to date.
  *
+ * Why one file of over 800 lines: building the checks per requirement
+ * (build_checks, keyed by the catalogue's kinds), running them with their
+ * deadlines and keeping the model in step are one run's state; the
+ * requirement list itself is cc-catalogue.c's, the verdict cc-diagnosis.c's.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

@@ -7,6 +7,10 @@
  * previous network and offers to test again; a run in progress is restarted
  * only when the person agrees.
  *
+ * Why one file of over 800 lines: the window's pages share one run's state
+ * (start, checklist, banner, earlier runs, network note); the rows, the
+ * history page, the report and the comparison are their own widgets.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
