@@ -283,6 +283,38 @@ test_retransmit (void)
   g_assert_true (after == before);
 }
 
+/* Once the run has seen a slow answer to a first try (a far resolver,
+ * CC_LAB_DNS_SLOW_MS: 300 ms, 200 ms before the first retransmission would go,
+ * which leaves room for valgrind), a query that goes unanswered is sent again
+ * after twice that (600 ms here), not after RETRANSMIT_MS (500): on a satellite
+ * link every query would otherwise be sent twice. */
+static void
+test_retransmit_follows_slow_answers (void)
+{
+  g_autoptr(CcResolver) resolver = new_resolver (NULL);
+  g_autoptr(CcCheck) slow = NULL;
+  g_autoptr(CcCheck) lost = NULL;
+
+  cc_lab_dns_add (dns, "far.lab.test", "127.0.0.1", "::1", CC_LAB_DNS_SLOW);
+  cc_lab_dns_add (dns, "after-far.lab.test", "127.0.0.1", NULL, CC_LAB_DNS_DROP_FIRST);
+  cc_resolver_begin_run (resolver);
+
+  slow = cc_dns_check_new ("far.lab.test", NULL, NULL);
+  run_checks (&slow, 1, 5000);
+  g_assert_cmpint (cc_check_get_status (slow), ==, CC_STATUS_PASS);
+  /* Answered at the first try: no retransmission before the slow answer. */
+  g_assert_cmpuint (cc_lab_dns_get_queries (dns, "far.lab.test", CC_DNS_TYPE_A), ==, 1);
+
+  lost = cc_dns_check_new ("after-far.lab.test", NULL, NULL);
+  run_checks (&lost, 1, 5000);
+  cc_resolver_end_run (resolver);
+
+  g_assert_cmpint (cc_check_get_status (lost), ==, CC_STATUS_PASS);
+  g_assert_cmpuint (cc_lab_dns_get_queries (dns, "after-far.lab.test", CC_DNS_TYPE_A), ==, 2);
+  /* 600 ms and up; 40 ms below it is still far above RETRANSMIT_MS. */
+  g_assert_cmpint (cc_check_get_duration_ms (lost), >=, 2 * CC_LAB_DNS_SLOW_MS - 40);
+}
+
 static void
 test_aaaa_lost (void)
 {
@@ -763,6 +795,7 @@ main (int   argc,
 
   g_test_add_func ("/resolver/parse", test_parse);
   g_test_add_func ("/resolver/retransmit", test_retransmit);
+  g_test_add_func ("/resolver/retransmit-follows-slow-answers", test_retransmit_follows_slow_answers);
   g_test_add_func ("/resolver/aaaa-lost", test_aaaa_lost);
   g_test_add_func ("/resolver/errors", test_errors);
   g_test_add_func ("/resolver/same-error", test_same_error);

@@ -28,7 +28,25 @@ struct _CcLabDns
   guint16     port;
   char       *nameserver;
   GHashTable *names;      /* lower-case name → Name */
+  GPtrArray  *late;       /* GSource: answers held back (CC_LAB_DNS_SLOW) */
 };
+
+typedef struct
+{
+  CcLabDns       *dns;
+  GSocketAddress *to;
+  GByteArray     *answer;
+} Late;
+
+static void
+late_free (gpointer data)
+{
+  Late *late = data;
+
+  g_object_unref (late->to);
+  g_byte_array_unref (late->answer);
+  g_free (late);
+}
 
 static void
 name_free (gpointer data)
@@ -180,6 +198,15 @@ send_bytes (CcLabDns       *dns,
 }
 
 static gboolean
+late_cb (gpointer user_data)
+{
+  Late *late = user_data;
+
+  send_bytes (late->dns, late->to, late->answer);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 readable_cb (GSocket      *socket,
              GIOCondition  condition,
              gpointer      user_data)
@@ -195,6 +222,7 @@ readable_cb (GSocket      *socket,
   guint count;
   guint rcode = 0;
   gboolean truncated = FALSE;
+  gboolean slow = FALSE;
 
   n = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL, NULL);
   if (n <= 0 || !parse_query (buffer, n, &id, qname, &qtype))
@@ -262,11 +290,27 @@ readable_cb (GSocket      *socket,
           }
       }
       break;
+    case CC_LAB_DNS_SLOW:
+      slow = TRUE;
+      break;
     default:
       break;
     }
 
   answer = build_answer (id, qname->str, qtype, rcode, truncated, name);
+  if (slow)
+    {
+      Late *late = g_new0 (Late, 1);
+      GSource *source = g_timeout_source_new (CC_LAB_DNS_SLOW_MS);
+
+      late->dns = dns;
+      late->to = g_steal_pointer (&from);
+      late->answer = g_steal_pointer (&answer);
+      g_source_set_callback (source, late_cb, late, late_free);
+      g_source_attach (source, g_main_context_get_thread_default ());
+      g_ptr_array_add (dns->late, source);
+      return G_SOURCE_CONTINUE;
+    }
   send_bytes (dns, from, answer);
   return G_SOURCE_CONTINUE;
 }
@@ -280,6 +324,7 @@ cc_lab_dns_new (GError **error)
   CcLabDns *dns = g_new0 (CcLabDns, 1);
 
   dns->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, name_free);
+  dns->late = g_ptr_array_new ();
   dns->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
                               G_SOCKET_PROTOCOL_UDP, error);
   if (dns->socket == NULL || !g_socket_bind (dns->socket, any_port, FALSE, error))
@@ -315,6 +360,12 @@ cc_lab_dns_free (CcLabDns *dns)
       g_source_destroy (dns->source);
       g_source_unref (dns->source);
     }
+  for (guint i = 0; i < dns->late->len; i++)
+    {
+      g_source_destroy (dns->late->pdata[i]);
+      g_source_unref (dns->late->pdata[i]);
+    }
+  g_ptr_array_unref (dns->late);
   if (dns->socket != NULL)
     g_socket_close (dns->socket, NULL);
   g_clear_object (&dns->socket);

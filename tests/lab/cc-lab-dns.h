@@ -1,7 +1,7 @@
 /* cc-lab-dns.h: a small DNS server for the tests, on a free UDP port of
  * 127.0.0.1, served from the thread-default main context. It answers A and AAAA
  * queries for the names it is given, and can misbehave per name the ways
- * networks do: drop the first query, drop every AAAA query, say NXDOMAIN,
+ * networks do: answer late, drop the first query, drop every AAAA query, say NXDOMAIN,
  * REFUSED or SERVFAIL, never answer, set the TC bit, answer through a CNAME,
  * or send garbage before the real answer. Names it was not given are NXDOMAIN.
  * It parses queries itself (not with the engine's cc-dns-parse.c, which it
@@ -27,7 +27,10 @@ typedef enum
   CC_LAB_DNS_TRUNCATED,      /* an empty answer with TC set */
   CC_LAB_DNS_CNAME,          /* NAME CNAME cname.NAME, then the addresses for that */
   CC_LAB_DNS_GARBAGE,        /* garbage, another id, another question, then the answer */
+  CC_LAB_DNS_SLOW,           /* answers CC_LAB_DNS_SLOW_MS after each query (a far resolver) */
 } CcLabDnsBehaviour;
+
+#define CC_LAB_DNS_SLOW_MS 300
 
 typedef struct _CcLabDns CcLabDns;
 
