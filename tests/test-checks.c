@@ -8,71 +8,28 @@
 
 #include <string.h>
 #include <sys/socket.h>
-#if defined (__has_include)
-#if __has_include (<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 #include "cc-connect.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-test-util.h"
 
-/* Long enough for any check here; a hang fails the test instead of the suite. */
-#define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
-/* Timing assertions here are logical, relative to a check's own timers, never
- * goals (those are tools/bench's). A check ended by its deadline may end this
- * much after it: the main loop's lateness, a few ms on a loaded 2-core machine
- * (the lab tests run one at a time, is_parallel: false), stretched under
- * valgrind, where everything is many times slower. */
-#define DEADLINE_SLACK_MS 300
-#define VALGRIND_SLOWDOWN 10
+#define DEADLINE_SLACK_MS CC_TEST_DEADLINE_SLACK_MS
 
 static guint slowdown = 1;
 
 static CcLab *lab;
 static GTlsDatabase *lab_database;
 
-typedef struct
-{
-  gboolean done;
-  CcStatus status;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->status = cc_check_run_finish (CC_CHECK (object), result, NULL);
-  wait->done = TRUE;
-}
-
 /* Runs @check (taking it) with @timeout_ms; returns it for inspection. */
 static CcCheck *
 run (CcCheck *check,
      guint    timeout_ms)
 {
-  Wait wait = { 0 };
-  gint64 limit = g_get_monotonic_time () + WAIT_LIMIT_US;
-
   cc_check_set_timeout_ms (check, timeout_ms);
   if (cc_check_get_tls_database (check) == NULL)
     cc_check_set_tls_database (check, lab_database);
-  cc_check_run_async (check, NULL, done_cb, &wait);
-  while (!wait.done)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-      g_assert_cmpint (g_get_monotonic_time (), <, limit);
-    }
-
-  g_assert_cmpint (wait.status, ==, cc_check_get_status (check));
+  cc_test_run_check (check);
   return check;
 }
 
@@ -84,19 +41,6 @@ lab_url (const char *scheme,
   return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, cc_lab_get_port (lab, server), path);
 }
 
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” not found in “%s”", needle, haystack ? haystack : "(null)");
-}
-
-#define assert_result(check, st, err)                               \
-  G_STMT_START {                                                    \
-    g_assert_cmpstr (cc_status_to_string (cc_check_get_status (check)), ==, cc_status_to_string (st)); \
-    g_assert_cmpstr (cc_error_to_string (cc_check_get_error (check)), ==, cc_error_to_string (err)); \
-  } G_STMT_END
 
 static gboolean
 loopback_is_sinkhole (GInetAddress *address,
@@ -112,11 +56,11 @@ test_dns (void)
   g_autoptr(CcCheck) plain = run (cc_dns_check_new ("localhost", NULL, NULL), 3000);
   g_autoptr(CcCheck) literal = run (cc_dns_check_new ("127.0.0.1", NULL, NULL), 3000);
 
-  assert_result (sinkholed, CC_STATUS_FAIL, CC_ERROR_DNS_SINKHOLE);
-  assert_contains (cc_check_get_address (sinkholed), "127.0.0.1");
-  assert_result (plain, CC_STATUS_PASS, CC_ERROR_NONE);
-  assert_contains (cc_check_get_address (plain), "127.0.0.1");
-  assert_result (literal, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (sinkholed, CC_STATUS_FAIL, CC_ERROR_DNS_SINKHOLE);
+  cc_test_assert_contains (cc_check_get_address (sinkholed), "127.0.0.1");
+  cc_test_assert_result (plain, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_contains (cc_check_get_address (plain), "127.0.0.1");
+  cc_test_assert_result (literal, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_check_get_address (literal), ==, "127.0.0.1");
 }
 
@@ -127,11 +71,11 @@ test_tcp (void)
   g_autoptr(CcCheck) silent = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "silent-tcp")), 3000);
   g_autoptr(CcCheck) closed = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "closed-tcp")), 3000);
 
-  assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_check_get_address (ok), ==, "127.0.0.1");
   /* A server that accepts and says nothing still proves the TCP path. */
-  assert_result (silent, CC_STATUS_PASS, CC_ERROR_NONE);
-  assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (silent, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 }
 
 static gboolean
@@ -147,16 +91,18 @@ busy_cb (gpointer user_data)
 static void
 test_tcp_busy (void)
 {
-  g_autoptr(GSource) busy = g_timeout_source_new (1);
+  /* Ready in every iteration, beside the check's own sources. */
+  g_autoptr(GSource) busy = g_idle_source_new ();
   g_autoptr(CcCheck) tcp = NULL;
   gint64 started = g_get_monotonic_time ();
 
+  g_source_set_priority (busy, G_PRIORITY_DEFAULT);
   g_source_set_callback (busy, busy_cb, NULL, NULL);
   g_source_attach (busy, NULL);
   tcp = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "https")), 3000);
   g_source_destroy (busy);
 
-  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
   /* The loop was busy while the check ran... */
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 20 * 1000);
   /* ...and the check's duration is not the loop's. */
@@ -214,9 +160,9 @@ test_tcp_connect_timeout_after_lookup (void)
   stun = cc_stun_check_new (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "127.0.0.1", port);
   run (stun, 1000);
 
-  assert_result (tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  assert_result (tls, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  assert_result (stun, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (tls, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (stun, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   g_assert_false (cc_check_get_lookup_timed_out (tcp));
 }
 
@@ -331,11 +277,11 @@ test_tcp_lost_syns (void)
 
   /* Connected, and its duration counts the wait (not the winning handshake's
    * fraction of a millisecond). */
-  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpint (cc_check_get_duration_ms (tcp), >=, 2500);
   /* Connected at 3 s to a listener that never speaks TLS: the time limit. */
-  assert_result (https, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  assert_result (websocket, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (https, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (websocket, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
 }
 
 static void
@@ -347,22 +293,22 @@ test_tls (void)
   g_autoptr(CcCheck) silent = NULL;
   gint64 start;
 
-  assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_check_get_tls_issuer (ok), ==, "Connection Check Lab CA");
 
-  assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  cc_test_assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
   g_assert_cmpstr (cc_check_get_tls_issuer (inspected), ==, "Lab Inspection CA");
-  assert_contains (cc_check_get_detail (inspected), "Lab Inspection CA");
-  assert_contains (cc_check_get_detail (inspected), "unknown authority");
+  cc_test_assert_contains (cc_check_get_detail (inspected), "Lab Inspection CA");
+  cc_test_assert_contains (cc_check_get_detail (inspected), "unknown authority");
 
-  assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
+  cc_test_assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
 
   /* A silent server: the check ends by its timeout, not before (the timer's
    * least time, deterministic; 100 ms spare for nothing in particular) and
    * not much after (the main loop's slack). */
   start = g_get_monotonic_time ();
   silent = run (cc_tls_check_new ("127.0.0.1", cc_lab_get_port (lab, "silent-tcp")), 1500);
-  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, (1500 - 100) * 1000);
   g_assert_cmpint (cc_check_get_duration_ms (silent), <=, 1500 + DEADLINE_SLACK_MS * slowdown);
 }
@@ -379,15 +325,15 @@ test_https (void)
   g_autoptr(CcCheck) inspected = run (cc_https_check_new (untrusted), 3000);
   g_autoptr(CcCheck) refused = run (cc_https_check_new (closed), 3000);
 
-  assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (ok, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpuint (cc_check_get_http_status (ok), ==, 200);
   g_assert_cmpstr (cc_check_get_tls_issuer (ok), ==, "Connection Check Lab CA");
   /* The server answered: reaching it is what the domain check proves. */
-  assert_result (status, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (status, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpuint (cc_check_get_http_status (status), ==, 403);
-  assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  cc_test_assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
   g_assert_cmpstr (cc_check_get_tls_issuer (inspected), ==, "Lab Inspection CA");
-  assert_result (refused, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (refused, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 }
 
 static void
@@ -406,27 +352,27 @@ test_websocket (void)
   g_autoptr(CcCheck) inspected = run (cc_websocket_check_new (untrusted, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 3000);
   g_autoptr(CcCheck) timeout = run (cc_websocket_check_new (silent, CC_ROUND_TRIP_ENGINE_IO, NULL, 0), 1500);
 
-  assert_result (eio, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (eio, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpuint (cc_check_get_http_status (eio), ==, 101);
   g_assert_cmpfloat (cc_check_get_rtt_ms (eio), >=, 0);
-  assert_contains (cc_check_get_detail (eio), "Engine.IO");
+  cc_test_assert_contains (cc_check_get_detail (eio), "Engine.IO");
 
-  assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_rtt_ms (echoed), >=, 0);
 
-  assert_result (rejected, CC_STATUS_FAIL, CC_ERROR_WEBSOCKET_REJECTED);
+  cc_test_assert_result (rejected, CC_STATUS_FAIL, CC_ERROR_WEBSOCKET_REJECTED);
   g_assert_cmpuint (cc_check_get_http_status (rejected), ==, 403);
-  assert_contains (cc_check_get_detail (rejected), "403");
+  cc_test_assert_contains (cc_check_get_detail (rejected), "403");
 
   /* The Engine.IO server's first message is its open packet, not our echo. */
-  assert_result (wrong, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_result (wrong, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
   /* The echo server never sends an open packet. */
-  assert_result (no_open, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  assert_contains (cc_check_get_detail (no_open), "open packet");
+  cc_test_assert_result (no_open, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_contains (cc_check_get_detail (no_open), "open packet");
 
-  assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  cc_test_assert_result (inspected, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
   g_assert_cmpstr (cc_check_get_tls_issuer (inspected), ==, "Lab Inspection CA");
-  assert_result (timeout, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (timeout, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
 }
 
 static void
@@ -439,22 +385,22 @@ test_websocket_hold (void)
   g_autoptr(CcCheck) echoed = run (cc_websocket_check_new (echo, CC_ROUND_TRIP_ECHO, NULL, 2), 5000);
   g_autoptr(CcCheck) was_cut = run (cc_websocket_check_new (cut, CC_ROUND_TRIP_NONE, NULL, 3), 6000);
 
-  assert_result (held, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (held, CC_STATUS_PASS, CC_ERROR_NONE);
   /* The hold's timer: its least time, deterministic. */
   g_assert_cmpint (cc_check_get_duration_ms (held), >=, 2000);
-  assert_contains (cc_check_get_detail (held), "stayed open for 2 s");
+  cc_test_assert_contains (cc_check_get_detail (held), "stayed open for 2 s");
 
   /* Three echo round trips (one at the start, one a second): RTT and jitter. */
-  assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (echoed, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_jitter_ms (echoed), >=, 0);
 
   /* The server closes /cut after a second of the three: the close ends the
    * check, not the 3 s hold (which would take 3 s after the connection's
    * set-up). Typically 1.1 s; the set-up (TLS, upgrade) has 2 s to spare,
    * under valgrind too. */
-  assert_result (was_cut, CC_STATUS_FAIL, CC_ERROR_CONNECTION_CUT);
+  cc_test_assert_result (was_cut, CC_STATUS_FAIL, CC_ERROR_CONNECTION_CUT);
   g_assert_cmpint (cc_check_get_duration_ms (was_cut), <, 3000);
-  assert_contains (cc_check_get_detail (was_cut), "closed after");
+  cc_test_assert_contains (cc_check_get_detail (was_cut), "closed after");
 }
 
 static CcCheck *
@@ -472,12 +418,12 @@ test_stun_binding (void)
   g_autoptr(CcCheck) tcp = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_TCP, "turn"), 3000);
   g_autoptr(CcCheck) tls = run (stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_TLS, "turn-tls"), 3000);
 
-  assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_check_get_address (udp), ==, "127.0.0.1");
-  assert_contains (cc_check_get_detail (udp), "sees this device as 127.0.0.1:");
+  cc_test_assert_contains (cc_check_get_detail (udp), "sees this device as 127.0.0.1:");
   g_assert_cmpfloat (cc_check_get_rtt_ms (udp), >=, 0);
-  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
-  assert_result (tls, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (tls, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_check_get_tls_issuer (tls), ==, "Connection Check Lab CA");
 }
 
@@ -495,19 +441,19 @@ test_turn_allocate (void)
       g_autoptr(CcCheck) wrong = stun (CC_STUN_MODE_ALLOCATE, transports[i], server);
 
       /* Without credentials, the 401 with REALM and NONCE proves the path. */
-      assert_result (anonymous, CC_STATUS_PASS, CC_ERROR_NONE);
-      assert_contains (cc_check_get_detail (anonymous), cc_lab_get_turn_realm (lab));
+      cc_test_assert_result (anonymous, CC_STATUS_PASS, CC_ERROR_NONE);
+      cc_test_assert_contains (cc_check_get_detail (anonymous), cc_lab_get_turn_realm (lab));
       g_assert_null (cc_stun_check_get_relayed_address (CC_STUN_CHECK (anonymous)));
 
       cc_stun_check_set_credentials (CC_STUN_CHECK (authed), cc_lab_get_turn_username (lab), password);
       run (authed, 3000);
-      assert_result (authed, CC_STATUS_PASS, CC_ERROR_NONE);
+      cc_test_assert_result (authed, CC_STATUS_PASS, CC_ERROR_NONE);
       g_assert_true (g_str_has_prefix (cc_stun_check_get_relayed_address (CC_STUN_CHECK (authed)), "127.0.0.1:"));
       g_assert_null (strstr (cc_check_get_detail (authed), password));
 
       cc_stun_check_set_credentials (CC_STUN_CHECK (wrong), cc_lab_get_turn_username (lab), "wrong-password");
       run (wrong, 3000);
-      assert_result (wrong, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
+      cc_test_assert_result (wrong, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
       g_assert_null (strstr (cc_check_get_detail (wrong), "wrong-password"));
     }
 }
@@ -523,19 +469,19 @@ test_stun_failures (void)
   g_autoptr(CcCheck) closed_tcp = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "closed-tcp"), 3000);
   g_autoptr(CcCheck) tls_on_plain = run (stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TLS, "garbage-tcp"), 3000);
 
-  assert_result (silent_udp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent_udp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   /* RFC 8489 retransmissions within the 1.8 s: at 0, 0.5 and 1.5 s (the third
    * 300 ms before the deadline: the main loop's lateness is far below). */
-  assert_contains (cc_check_get_detail (silent_udp), "3 requests");
+  cc_test_assert_contains (cc_check_get_detail (silent_udp), "3 requests");
   g_assert_cmpint (cc_check_get_duration_ms (silent_udp), <=, 1800 + DEADLINE_SLACK_MS * slowdown);
   /* ICMP port unreachable: at once (a few ms), not at the 3 s deadline. */
-  assert_result (closed_udp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (closed_udp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
   g_assert_cmpint (cc_check_get_duration_ms (closed_udp), <, 3000 / 2);
-  assert_result (garbage_udp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_result (garbage_tcp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_result (silent_tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  assert_result (closed_tcp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
-  assert_result (tls_on_plain, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
+  cc_test_assert_result (garbage_udp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_result (garbage_tcp, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_result (silent_tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (closed_tcp, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (tls_on_plain, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
 }
 
 static void
@@ -547,7 +493,7 @@ test_stun_tls_untrusted (void)
   /* Only the system's CAs: the lab CA is unknown, as an inspecting proxy's is. */
   cc_check_set_tls_database (check, system);
   run (check, 3000);
-  assert_result (check, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
   g_assert_cmpstr (cc_check_get_tls_issuer (check), ==, "Connection Check Lab CA");
 }
 
@@ -567,15 +513,15 @@ test_burst (void)
    * more than one: > 0 is deterministic. */
   cc_stun_check_set_burst (CC_STUN_CHECK (udp), 50, 5);
   run (udp, 3000);
-  assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (udp, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_loss_pct (udp), ==, 0);
   g_assert_cmpfloat (cc_check_get_rtt_ms (udp), >, 0);
   g_assert_cmpfloat (cc_check_get_jitter_ms (udp), >=, 0);
-  assert_contains (cc_check_get_detail (udp), "50 of 50");
+  cc_test_assert_contains (cc_check_get_detail (udp), "50 of 50");
 
   cc_stun_check_set_burst (CC_STUN_CHECK (tcp), 20, 5);
   run (tcp, 3000);
-  assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (tcp, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_loss_pct (tcp), ==, 0);
 
   /* More requests than one libnice agent can track at once. The loss bound
@@ -585,13 +531,13 @@ test_burst (void)
    * socket's receive buffer or the straggler wait. */
   cc_stun_check_set_burst (CC_STUN_CHECK (large), 450, 1);
   run (large, 4000);
-  assert_result (large, CC_STATUS_PASS, CC_ERROR_NONE);
-  assert_contains (cc_check_get_detail (large), "of 450");
+  cc_test_assert_result (large, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_contains (cc_check_get_detail (large), "of 450");
   g_assert_cmpfloat (cc_check_get_loss_pct (large), <, 5);
 
   cc_stun_check_set_burst (CC_STUN_CHECK (silent), 10, 5);
   run (silent, 2000);
-  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   g_assert_cmpfloat (cc_check_get_loss_pct (silent), <, 0);
 }
 
@@ -609,8 +555,6 @@ test_cancel (void)
   g_autofree char *silent = lab_url ("wss", "silent-tcp", "/");
   g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_object_unref);
   gint64 start = g_get_monotonic_time ();
-  guint done = 0;
-  Wait waits[4] = { 0 };
 
   g_ptr_array_add (checks, cc_websocket_check_new (silent, CC_ROUND_TRIP_NONE, NULL, 0));
   g_ptr_array_add (checks, stun (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, "silent-udp"));
@@ -621,23 +565,15 @@ test_cancel (void)
     {
       cc_check_set_timeout_ms (checks->pdata[i], 10000);
       cc_check_set_tls_database (checks->pdata[i], lab_database);
-      cc_check_run_async (checks->pdata[i], cancellable, done_cb, &waits[i]);
     }
   g_timeout_add (200, cancel_cb, cancellable);
-
-  while (done < checks->len)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      done = 0;
-      for (guint i = 0; i < checks->len; i++)
-        done += waits[i].done;
-    }
+  cc_test_run_checks ((CcCheck **) checks->pdata, checks->len, cancellable);
 
   /* Cancelled at 0.2 s: ended by the cancel, not by the 10 s timeouts (half
    * of it: a cancel takes milliseconds, valgrind's included). */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10000 / 2 * 1000);
   for (guint i = 0; i < checks->len; i++)
-    assert_result ((CcCheck *) checks->pdata[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
+    cc_test_assert_result ((CcCheck *) checks->pdata[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
 }
 
 int
@@ -647,7 +583,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  slowdown = RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
+  slowdown = cc_test_slowdown ();
   g_test_init (&argc, &argv, NULL);
 
   lab = cc_lab_new (&error);

@@ -1,0 +1,114 @@
+/* cc-test-util.c: what the test programs share (cc-test-util.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#if defined (__has_include)
+#if __has_include (<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#include "cc-test-util.h"
+
+#define VALGRIND_SLOWDOWN 10
+
+guint
+cc_test_slowdown (void)
+{
+  return RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
+}
+
+void
+cc_test_iterate_until (const gboolean *flag,
+                       gint64          limit_us)
+{
+  gint64 limit = g_get_monotonic_time () + limit_us;
+
+  while (!*flag)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+    }
+}
+
+void
+cc_test_iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+typedef struct
+{
+  gboolean done;
+  CcStatus status;
+} Wait;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->status = cc_check_run_finish (CC_CHECK (object), result, NULL);
+  wait->done = TRUE;
+}
+
+void
+cc_test_run_checks (CcCheck      **checks,
+                    guint          n,
+                    GCancellable  *cancellable)
+{
+  g_autofree Wait *waits = g_new0 (Wait, n);
+  gint64 limit = g_get_monotonic_time () + CC_TEST_WAIT_LIMIT_US;
+
+  for (guint i = 0; i < n; i++)
+    cc_check_run_async (checks[i], cancellable, done_cb, &waits[i]);
+
+  for (;;)
+    {
+      gboolean all = TRUE;
+
+      for (guint i = 0; i < n; i++)
+        all &= waits[i].done;
+      if (all)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (cc_check_is_done (checks[i]));
+      g_assert_cmpint (waits[i].status, ==, cc_check_get_status (checks[i]));
+    }
+}
+
+CcStatus
+cc_test_run_check (CcCheck *check)
+{
+  cc_test_run_checks (&check, 1, NULL);
+  return cc_check_get_status (check);
+}
+
+void
+cc_test_assert_contains (const char *haystack,
+                         const char *needle)
+{
+  if (haystack == NULL || strstr (haystack, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, haystack ? haystack : "(null)");
+}
