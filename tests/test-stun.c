@@ -14,33 +14,16 @@
 
 #include <stdio.h>
 #include <string.h>
-#if defined (__has_include)
-#if __has_include (<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #include <stun/stunagent.h>
 
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-test-util.h"
 
-/* Long enough for any check here; a hang fails the test instead of the suite. */
-#define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
 /* How long a finished check may take to drop its last reference (pending I/O
  * completing with "cancelled"). */
 #define FINALIZE_LIMIT_US (2 * G_USEC_PER_SEC)
-/* A check that ends itself must do so before its deadline; this is the slack
- * for the main loop in a loaded test machine (a few ms: the lab tests run one
- * at a time, is_parallel: false). Timing assertions here are logical, relative
- * to a check's own timers; goals are tools/bench's. */
-#define DEADLINE_SLACK_MS 300
-/* Under valgrind everything runs many times slower: the slack and the waits
- * stretch by this much. */
-#define VALGRIND_SLOWDOWN 10
+#define DEADLINE_SLACK_MS CC_TEST_DEADLINE_SLACK_MS
 
 static guint slowdown = 1;
 
@@ -48,45 +31,6 @@ static CcLab *lab;
 static GTlsDatabase *lab_database;
 
 /* ---- helpers ---- */
-
-typedef struct
-{
-  gboolean done;
-  CcStatus status;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->status = cc_check_run_finish (CC_CHECK (object), result, NULL);
-  wait->done = TRUE;
-}
-
-static void
-iterate_until (const gboolean *flag,
-               gint64          limit_us)
-{
-  gint64 limit = g_get_monotonic_time () + limit_us;
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (200);
-      g_assert_cmpint (g_get_monotonic_time (), <, limit);
-    }
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” not found in “%s”", needle, haystack ? haystack : "(null)");
-}
 
 static void
 assert_no_secret (CcCheck *check)
@@ -100,30 +44,16 @@ assert_no_secret (CcCheck *check)
   g_assert_null (strstr (detail, "scripted-user"));
 }
 
-#define assert_result(check, st, err)                                             \
-  G_STMT_START {                                                                  \
-    g_assert_cmpstr (cc_status_to_string (cc_check_get_status (check)), ==,       \
-                     cc_status_to_string (st));                                   \
-    g_assert_cmpstr (cc_error_to_string (cc_check_get_error (check)), ==,         \
-                     cc_error_to_string (err));                                   \
-  } G_STMT_END
-
 /* Runs @check with @timeout_ms and the lab CA unless a database is set; then
  * checks what every run must give. */
 static CcCheck *
 run (CcCheck *check,
      guint    timeout_ms)
 {
-  Wait wait = { 0 };
-
   cc_check_set_timeout_ms (check, timeout_ms);
   if (cc_check_get_tls_database (check) == NULL)
     cc_check_set_tls_database (check, lab_database);
-  cc_check_run_async (check, NULL, done_cb, &wait);
-  iterate_until (&wait.done, WAIT_LIMIT_US);
-
-  g_assert_true (cc_check_is_done (check));
-  g_assert_cmpint (wait.status, ==, cc_check_get_status (check));
+  cc_test_run_check (check);
   /* The base class's deadline ends a check at timeout_ms at the latest. */
   g_assert_cmpint (cc_check_get_duration_ms (check), <=, timeout_ms + DEADLINE_SLACK_MS * slowdown);
   assert_no_secret (check);
@@ -468,13 +398,13 @@ test_binding (void)
       g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", port);
       g_autoptr(CcCheckRef) check = run (stun (CC_STUN_MODE_BINDING, transport, turn_server (transport)), 3000);
 
-      assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+      cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
       g_assert_cmpstr (cc_check_get_kind (check), ==, "stun-binding");
       g_assert_cmpstr (cc_check_get_target (check), ==, target);
       g_assert_cmpstr (cc_check_get_transport (check), ==, cc_transport_to_string (transport));
       g_assert_cmpstr (cc_check_get_address (check), ==, "127.0.0.1");
       /* The reflexive address: coturn sees us on loopback. */
-      assert_contains (cc_check_get_detail (check), "sees this device as 127.0.0.1:");
+      cc_test_assert_contains (cc_check_get_detail (check), "sees this device as 127.0.0.1:");
       /* Answered before the 3 s deadline, so measured below it: deterministic. */
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), >=, 0);
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), <, 3000);
@@ -496,11 +426,11 @@ test_allocate_anonymous (void)
       g_autoptr(CcCheckRef) check = run (stun (CC_STUN_MODE_ALLOCATE, transport, turn_server (transport)), 3000);
 
       /* Without credentials, the 401 with REALM and NONCE proves the path. */
-      assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+      cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
       g_assert_cmpstr (cc_check_get_kind (check), ==, "turn-allocate");
       g_assert_cmpstr (cc_check_get_address (check), ==, "127.0.0.1");
-      assert_contains (cc_check_get_detail (check), cc_lab_get_turn_realm (lab));
-      assert_contains (cc_check_get_detail (check), "asked for credentials");
+      cc_test_assert_contains (cc_check_get_detail (check), cc_lab_get_turn_realm (lab));
+      cc_test_assert_contains (cc_check_get_detail (check), "asked for credentials");
       g_assert_null (cc_stun_check_get_relayed_address (CC_STUN_CHECK (check)));
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), >=, 0);
     }
@@ -519,13 +449,13 @@ test_allocate_credentials (void)
                                      cc_lab_get_turn_password (lab));
       run (check, 3000);
 
-      assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+      cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
       relayed = cc_stun_check_get_relayed_address (CC_STUN_CHECK (check));
       g_assert_nonnull (relayed);
       /* coturn relays from --relay-ip=127.0.0.1. */
       g_assert_true (g_str_has_prefix (relayed, "127.0.0.1:"));
       g_assert_cmpuint (strlen (relayed), >, strlen ("127.0.0.1:"));
-      assert_contains (cc_check_get_detail (check), relayed);
+      cc_test_assert_contains (cc_check_get_detail (check), relayed);
       g_assert_cmpfloat (cc_check_get_rtt_ms (check), >=, 0);
       /* The username is not secret, but it has no business in a report either. */
       g_assert_null (strstr (cc_check_get_detail (check), cc_lab_get_turn_username (lab)));
@@ -543,8 +473,8 @@ test_allocate_wrong_password (void)
       cc_stun_check_set_credentials (CC_STUN_CHECK (check), cc_lab_get_turn_username (lab), "wrong-password");
       run (check, 3000);
 
-      assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
-      assert_contains (cc_check_get_detail (check), "rejected the credentials");
+      cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
+      cc_test_assert_contains (cc_check_get_detail (check), "rejected the credentials");
       g_assert_null (cc_stun_check_get_relayed_address (CC_STUN_CHECK (check)));
       /* Ended by the second 401, not by the 3 s deadline (over TLS too, whose
        * handshake is the slowest part under valgrind: well below a second). */
@@ -564,22 +494,22 @@ test_udp_failures (void)
 
   /* Sends at 0, 0.5 and 1.5 s (RFC 8489 RTO 500 ms, doubling): 3 within 1.5 s,
    * the third at the very edge, so 2 or 3. */
-  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   g_assert_cmpint (cc_check_get_duration_ms (silent), >=, 1500);
   g_assert_true (strstr (cc_check_get_detail (silent), "2 requests") ||
                  strstr (cc_check_get_detail (silent), "3 requests"));
-  assert_result (silent_allocate, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent_allocate, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
 
   /* ICMP port unreachable: at once (a few ms), not at the 3 s deadline. */
-  assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
   g_assert_cmpint (cc_check_get_duration_ms (closed), <, 3000 / 2);
-  assert_result (closed_allocate, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (closed_allocate, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 
   /* Garbage is ignored while waiting, then named at the deadline. */
-  assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_contains (cc_check_get_detail (garbage), "not with STUN");
+  cc_test_assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_contains (cc_check_get_detail (garbage), "not with STUN");
   g_assert_cmpint (cc_check_get_duration_ms (garbage), >=, 1500);
-  assert_result (garbage_allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_result (garbage_allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
 }
 
 static void
@@ -594,20 +524,20 @@ test_stream_failures (void)
 
   /* Garbage where a STUN header must be: at once (a few ms), not at the 3 s
    * deadline. */
-  assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_contains (cc_check_get_detail (garbage), "not with STUN");
+  cc_test_assert_result (garbage, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_contains (cc_check_get_detail (garbage), "not with STUN");
   g_assert_cmpint (cc_check_get_duration_ms (garbage), <, 3000 / 2);
-  assert_result (garbage_allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_result (garbage_allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
 
-  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
   g_assert_cmpint (cc_check_get_duration_ms (silent), >=, 1500);
-  assert_contains (cc_check_get_detail (silent), "1 request over TCP");
+  cc_test_assert_contains (cc_check_get_detail (silent), "1 request over TCP");
 
   /* Refused: at once, not at the 3 s deadline. */
-  assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
   g_assert_cmpint (cc_check_get_duration_ms (closed), <, 3000 / 2);
-  assert_result (closed_tls, CC_STATUS_FAIL, CC_ERROR_REFUSED);
-  assert_result (tls_on_plain, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
+  cc_test_assert_result (closed_tls, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (tls_on_plain, CC_STATUS_FAIL, CC_ERROR_TLS_FAILURE);
 }
 
 static void
@@ -630,10 +560,10 @@ test_tls_untrusted (void)
   cc_check_set_tls_database (check, other);
   run (check, 3000);
 
-  assert_result (check, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
-  assert_contains (cc_check_get_tls_issuer (check), "Connection Check Lab CA");
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_TLS_UNTRUSTED);
+  cc_test_assert_contains (cc_check_get_tls_issuer (check), "Connection Check Lab CA");
   issuer_words = g_strdup_printf ("“%s”", cc_check_get_tls_issuer (check));
-  assert_contains (cc_check_get_detail (check), issuer_words);
+  cc_test_assert_contains (cc_check_get_detail (check), issuer_words);
   /* Ended by the certificate, not by the 3 s deadline. */
   g_assert_cmpint (cc_check_get_duration_ms (check), <, 3000);
 }
@@ -650,7 +580,7 @@ test_burst (void)
       cc_stun_check_set_burst (CC_STUN_CHECK (check), 50, 5);
       run (check, 3000);
 
-      assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+      cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
       g_assert_cmpstr (cc_check_get_kind (check), ==, "media-burst");
       burst_counts (check, &answered, &sent);
       g_assert_cmpuint (sent, ==, 50);
@@ -701,7 +631,7 @@ test_burst_busy_main_loop (void)
   run (check, 5000);
   g_source_remove (busy);
 
-  assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
   burst_counts (check, &answered, &sent);
   g_assert_cmpuint (answered, >=, 1);
   /* The loop was busy most of the time: 0.8 s of sends at the least. */
@@ -737,7 +667,7 @@ test_burst_short_timeout (void)
 
   /* The sends follow a grid, 20 ms apart up to about 0.47 s: about 24 of
    * them however late the timers are. */
-  assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
   burst_counts (check, &answered, &sent);
   g_assert_cmpuint (sent, >=, 10);
   g_assert_cmpuint (sent, <, 100);
@@ -762,19 +692,19 @@ test_burst_failures (void)
 
   cc_stun_check_set_burst (CC_STUN_CHECK (silent), 10, 5);
   run (silent, 2000);
-  assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
-  assert_contains (cc_check_get_detail (silent), "None of 10 packets");
+  cc_test_assert_result (silent, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_contains (cc_check_get_detail (silent), "None of 10 packets");
   /* It ends itself after the straggler wait, at about 1.05 s, before the 2 s
    * deadline. */
   g_assert_cmpint (cc_check_get_duration_ms (silent), <, 2000);
 
   cc_stun_check_set_burst (CC_STUN_CHECK (closed), 10, 5);
   run (closed, 2000);
-  assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  cc_test_assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 
   cc_stun_check_set_burst (CC_STUN_CHECK (silent_tcp), 10, 5);
   run (silent_tcp, 1500);
-  assert_result (silent_tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  cc_test_assert_result (silent_tcp, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
 }
 
 /* The first request is lost, its retransmission (500 ms later, RFC 8489
@@ -797,17 +727,17 @@ test_scripted_answer_to_retransmission (void)
   g_autoptr(Scripted) relay = scripted_new (challenge, G_N_ELEMENTS (challenge));
   g_autoptr(CcCheckRef) allocate = NULL;
 
-  assert_result (binding, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (binding, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpuint (server->requests, ==, 2);
   /* The retransmission timer cannot fire early: deterministic. */
   g_assert_cmpfloat (cc_check_get_rtt_ms (binding), >=, 500);
-  assert_contains (cc_check_get_detail (binding), "at most");
+  cc_test_assert_contains (cc_check_get_detail (binding), "at most");
 
   /* The same for the anonymous Allocate's 401. */
   allocate = run_scripted (relay, CC_STUN_MODE_ALLOCATE, FALSE);
-  assert_result (allocate, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (allocate, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_rtt_ms (allocate), >=, 500);
-  assert_contains (cc_check_get_detail (allocate), "at most");
+  cc_test_assert_contains (cc_check_get_detail (allocate), "at most");
 }
 
 static void
@@ -821,8 +751,8 @@ test_scripted_stale_nonce (void)
   g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_ALLOCATE, TRUE);
 
   /* One request without credentials, one with, then three retries. */
-  assert_result (check, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_contains (cc_check_get_detail (check), "438");
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_contains (cc_check_get_detail (check), "438");
   g_assert_cmpuint (server->requests, ==, 5);
 }
 
@@ -838,7 +768,7 @@ test_scripted_stale_nonce_recovers (void)
   g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_ALLOCATE, TRUE);
 
   /* After a fresh nonce, a 401 for the same realm means wrong credentials. */
-  assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
   g_assert_cmpuint (server->requests, ==, 3);
 }
 
@@ -853,8 +783,8 @@ test_scripted_realm_changes (void)
   g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_ALLOCATE, TRUE);
 
   /* A new realm is tried once; the same realm again is a rejection. */
-  assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
-  assert_contains (cc_check_get_detail (check), "second");
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_AUTH_REQUIRED);
+  cc_test_assert_contains (cc_check_get_detail (check), "second");
   g_assert_cmpuint (server->requests, ==, 3);
 }
 
@@ -870,9 +800,9 @@ test_scripted_release (void)
   g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_ALLOCATE, TRUE);
   gint64 limit = g_get_monotonic_time () + FINALIZE_LIMIT_US * slowdown;
 
-  assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpstr (cc_stun_check_get_relayed_address (CC_STUN_CHECK (check)), ==, "203.0.113.9:50000");
-  assert_contains (cc_check_get_detail (check), "203.0.113.9:50000");
+  cc_test_assert_contains (cc_check_get_detail (check), "203.0.113.9:50000");
 
   /* The release follows: a Refresh with LIFETIME 0, signed with the realm and
    * nonce of the 401 (libnice would leave them out, and the signature with
@@ -907,17 +837,17 @@ test_scripted_error_codes (void)
   g_autoptr(CcCheckRef) binding = run_scripted (bad_server, CC_STUN_MODE_BINDING, FALSE);
 
   /* Named with code and reason phrase. */
-  assert_result (allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_contains (cc_check_get_detail (allocate), "486");
-  assert_contains (cc_check_get_detail (allocate), "Allocation Quota Reached");
+  cc_test_assert_result (allocate, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_contains (cc_check_get_detail (allocate), "486");
+  cc_test_assert_contains (cc_check_get_detail (allocate), "Allocation Quota Reached");
 
   /* A 401 without NONCE is not what a TURN server sends. */
-  assert_result (unproven, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_contains (cc_check_get_detail (unproven), "401");
+  cc_test_assert_result (unproven, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_contains (cc_check_get_detail (unproven), "401");
 
-  assert_result (binding, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
-  assert_contains (cc_check_get_detail (binding), "400");
-  assert_contains (cc_check_get_detail (binding), "Bad request");
+  cc_test_assert_result (binding, CC_STATUS_FAIL, CC_ERROR_PROTOCOL_ERROR);
+  cc_test_assert_contains (cc_check_get_detail (binding), "400");
+  cc_test_assert_contains (cc_check_get_detail (binding), "Bad request");
 }
 
 static void
@@ -928,8 +858,8 @@ test_scripted_noise (void)
   g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_BINDING, FALSE);
 
   /* Garbage and an answer to someone else's transaction are skipped. */
-  assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
-  assert_contains (cc_check_get_detail (check), "203.0.113.7:4242");
+  cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+  cc_test_assert_contains (cc_check_get_detail (check), "203.0.113.7:4242");
   g_assert_cmpuint (server->requests, ==, 1);
 }
 
@@ -946,7 +876,7 @@ test_dns_failure (void)
                                                        "turn.connection-check.invalid", 3478);
 
       run (check, 3000);
-      assert_result (check, CC_STATUS_FAIL, CC_ERROR_DNS_FAILURE);
+      cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_DNS_FAILURE);
       g_assert_cmpstr (cc_check_get_target (check), ==, "turn.connection-check.invalid:3478");
     }
   g_resolver_set_default (previous);
@@ -969,28 +899,18 @@ test_cancel (void)
     stun (CC_STUN_MODE_ALLOCATE, CC_TRANSPORT_TCP, "silent-tcp"),
     stun (CC_STUN_MODE_BURST, CC_TRANSPORT_TLS, "turn-tls"),
   };
-  Wait waits[G_N_ELEMENTS (checks)] = { 0 };
-  gboolean all_done = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       cc_check_set_timeout_ms (checks[i], 10000);
       cc_check_set_tls_database (checks[i], lab_database);
-      cc_check_run_async (checks[i], cancellable, done_cb, &waits[i]);
     }
   g_timeout_add (200, cancel_cb, cancellable);
-
-  while (!all_done)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      all_done = TRUE;
-      for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-        all_done &= waits[i].done;
-    }
+  cc_test_run_checks (checks, G_N_ELEMENTS (checks), cancellable);
 
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
-      assert_result (checks[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
+      cc_test_assert_result (checks[i], CC_STATUS_SKIP, CC_ERROR_CANCELLED);
       /* Cancelled at 0.2 s: ended by the cancel, not by the 10 s timeout. */
       g_assert_cmpint (cc_check_get_duration_ms (checks[i]), <, 10000 / 2);
       finalize_check (checks[i]);
@@ -1004,7 +924,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  slowdown = RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
+  slowdown = cc_test_slowdown ();
   g_test_init (&argc, &argv, NULL);
 
   lab = cc_lab_new (&error);
