@@ -20,6 +20,7 @@
 
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-test-util.h"
 #include "cc-lab-proxy.h"
 
 /* Long enough for any run here, short enough that a hang fails the test. */
@@ -247,14 +248,6 @@ hint_of (JsonObject *report,
   return json_node_get_string (node);
 }
 
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” not found in:\n%s", needle, haystack ? haystack : "(null)");
-}
-
 /* Every key DESIGN.md names, with the right types. */
 static void
 assert_schema (JsonObject *report)
@@ -347,8 +340,8 @@ test_ok (void)
     g_assert_cmpstr (status_of (report, *id), ==, "pass");
   /* No TURN login: the summary says what that leaves unmeasured, and how to
    * measure it. */
-  assert_contains (json_object_get_string_member (report, "summary"), "No test call was made");
-  assert_contains (json_object_get_string_member (report, "summary"), "--ice-servers");
+  cc_test_assert_contains (json_object_get_string_member (report, "summary"), "No test call was made");
+  cc_test_assert_contains (json_object_get_string_member (report, "summary"), "--ice-servers");
 
   /* The media burst measured something real. */
   media = find_requirement (report, "media-udp");
@@ -371,10 +364,10 @@ test_ok (void)
   g_assert_true (saw_burst);
 
   /* The wildcard with no concrete name is reported honestly, not as tested. */
-  assert_contains (hint_of (report, "domains"), "*.per-call.lab.test");
+  cc_test_assert_contains (hint_of (report, "domains"), "*.per-call.lab.test");
 
   /* Progress lines went to stderr as checks finished. */
-  assert_contains (r.err, "[PASS] signaling: websocket");
+  cc_test_assert_contains (r.err, "[PASS] signaling: websocket");
 }
 
 /* A test call's bitrate is what arrived of its stream: per 20 ms tick one
@@ -445,7 +438,7 @@ test_ice_servers_bare_array (void)
   assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
   /* The login in the bare array was used: real allocations, a test call. */
-  assert_contains (r.out, "relay");
+  cc_test_assert_contains (r.out, "relay");
   g_assert_true (json_object_has_member (report, "call"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "call"), "transport"),
                    ==, "udp");
@@ -481,7 +474,7 @@ test_ok_with_credentials (void)
   assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
   /* A real allocation was made: the detail names the relayed address. */
-  assert_contains (r.out, "relay");
+  cc_test_assert_contains (r.out, "relay");
 
   g_assert_cmpuint (strlen (password), >=, 8);
   g_assert_null (strstr (r.out, password));
@@ -542,19 +535,19 @@ test_ok_with_credentials (void)
     g_assert_true (g_str_equal (json_object_get_string_member (call, "quality"), "good") ||
                    g_str_equal (json_object_get_string_member (call, "quality"), "fair"));
     /* The verdict's summary (what the window shows) names the transport. */
-    assert_contains (json_object_get_string_member (report, "summary"),
+    cc_test_assert_contains (json_object_get_string_member (report, "summary"),
                      "a call would go through the relay over UDP");
   }
 
   run_app (&text, text_args);
   g_assert_cmpint (text.status, ==, 0);
-  assert_contains (text.out, "Verdict:");
+  cc_test_assert_contains (text.out, "Verdict:");
   /* The report wraps its lines: look for the sentence across them. */
   {
     g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
     g_autofree char *flat = g_regex_replace_literal (spaces, text.out, -1, 0, " ", 0, NULL);
 
-    assert_contains (flat, "Test call: a call would go through the relay over UDP");
+    cc_test_assert_contains (flat, "Test call: a call would go through the relay over UDP");
   }
   g_assert_null (strstr (text.out, password));
   g_assert_null (strstr (text.err, password));
@@ -583,15 +576,15 @@ test_wrong_credentials (void)
    * to IT, and no blocked verdict for a network that lets calls through. */
   g_assert_cmpstr (status_of (report, "turn-udp"), ==, "pass");
   g_assert_cmpstr (status_of (report, "media-udp"), ==, "pass");
-  assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
+  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
                    "refused the TURN login given");
-  assert_contains (hint_of (report, "turn-udp"), ice_path);
-  assert_contains (hint_of (report, "turn-udp"), "expired");
+  cc_test_assert_contains (hint_of (report, "turn-udp"), ice_path);
+  cc_test_assert_contains (hint_of (report, "turn-udp"), "expired");
   g_assert_null (strstr (hint_of (report, "turn-udp"), "ask IT"));
   g_assert_null (strstr (hint_of (report, "media-udp"), "ask IT"));
   assert_verdict (&r, report, "ready");
-  assert_contains (json_object_get_string_member (report, "summary"), "refused the TURN login in the file");
-  assert_contains (json_object_get_string_member (report, "summary"), "no test call could be made");
+  cc_test_assert_contains (json_object_get_string_member (report, "summary"), "refused the TURN login in the file");
+  cc_test_assert_contains (json_object_get_string_member (report, "summary"), "no test call could be made");
   g_assert_null (strstr (json_object_get_string_member (report, "summary"), "no call got through"));
   /* The test call could not get a relay address: said, not crashed. */
   g_assert_cmpstr (json_object_get_string_member (find_check (report, "media-udp", "ice-call"), "status"),
@@ -623,9 +616,9 @@ test_udp_dropped (void)
   g_assert_cmpstr (status_of (report, "media-udp"), ==, "fail");
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
   /* The hint names the exact port and protocol to open. */
-  assert_contains (hint_of (report, "turn-udp"), port);
-  assert_contains (hint_of (report, "media-udp"), "UDP ports 1024-65535");
-  assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
+  cc_test_assert_contains (hint_of (report, "turn-udp"), port);
+  cc_test_assert_contains (hint_of (report, "media-udp"), "UDP ports 1024-65535");
+  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
                    "gets no answer");
 }
 
@@ -647,9 +640,9 @@ test_websocket_refused (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_cmpstr (status_of (report, "signaling"), ==, "fail");
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "websocket-rejected"));
-  assert_contains (hint_of (report, "signaling"), "403");
-  assert_contains (hint_of (report, "signaling"), port);
-  assert_contains (hint_of (report, "signaling"), "WebSocket");
+  cc_test_assert_contains (hint_of (report, "signaling"), "403");
+  cc_test_assert_contains (hint_of (report, "signaling"), port);
+  cc_test_assert_contains (hint_of (report, "signaling"), "WebSocket");
   /* Media is fine here; only signaling is to blame. */
   g_assert_cmpstr (status_of (report, "turn-udp"), ==, "pass");
 }
@@ -671,8 +664,8 @@ test_inspected (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "tls-untrusted"));
   g_assert_cmpstr (status_of (report, "https-inspection"), ==, "fail");
-  assert_contains (hint_of (report, "signaling"), "Lab Inspection CA");
-  assert_contains (hint_of (report, "https-inspection"), "Lab Inspection CA");
+  cc_test_assert_contains (hint_of (report, "signaling"), "Lab Inspection CA");
+  cc_test_assert_contains (hint_of (report, "https-inspection"), "Lab Inspection CA");
 }
 
 static void
@@ -699,7 +692,7 @@ test_closed (void)
    * timeout (typically 0.1 s; how fast is tools/bench's to measure). */
   duration = json_object_get_int_member (report, "duration_ms");
   g_assert_cmpint (duration, <, 3000);
-  assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
+  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
                    "refused");
   /* A refusal is an answer: the device is online. Nothing reached a TLS
    * server, so inspection cannot be judged. */
@@ -725,7 +718,7 @@ test_silent (void)
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "timeout"));
   g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
   g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "timeout"));
-  assert_contains (hint_of (report, "turn-udp"), "dropping them silently");
+  cc_test_assert_contains (hint_of (report, "turn-udp"), "dropping them silently");
 }
 
 static void
@@ -746,7 +739,7 @@ test_sinkhole (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (status_of (report, "domains"), ==, "warn");
   g_assert_true (has_check_error (find_requirement (report, "domains"), "dns-sinkhole"));
-  assert_contains (hint_of (report, "domains"), "*.analytics.lab.test");
+  cc_test_assert_contains (hint_of (report, "domains"), "*.analytics.lab.test");
 }
 
 /* Nothing gets out (every name is under .invalid): the device looks offline
@@ -771,7 +764,7 @@ test_offline (void)
 
   assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
-  assert_contains (json_object_get_string_member (report, "summary"), "looks offline");
+  cc_test_assert_contains (json_object_get_string_member (report, "summary"), "looks offline");
   g_assert_null (strstr (json_object_get_string_member (report, "summary"), "IT"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "network"),
                                                   "connectivity"), ==, "none");
@@ -780,9 +773,9 @@ test_offline (void)
   network = find_check (report, "internet", "network");
   g_assert_cmpstr (json_object_get_string_member (network, "status"), ==, "fail");
   g_assert_cmpstr (json_object_get_string_member (network, "error"), ==, "unreachable");
-  assert_contains (json_object_get_string_member (find_requirement (report, "internet"), "summary"),
+  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "internet"), "summary"),
                    "looks offline");
-  assert_contains (hint_of (report, "internet"), "Wi-Fi");
+  cc_test_assert_contains (hint_of (report, "internet"), "Wi-Fi");
   g_assert_null (strstr (hint_of (report, "internet"), "IT"));
   for (const char * const *id = (const char * const[]) { "signaling", "turn-udp", "turn-tcp", "media-udp",
                                                          "domains", NULL }; *id; id++)
@@ -792,14 +785,14 @@ test_offline (void)
     }
 
   g_assert_cmpstr (status_of (report, "https-inspection"), ==, "skip");
-  assert_contains (hint_of (report, "https-inspection"), "cannot be told");
+  cc_test_assert_contains (hint_of (report, "https-inspection"), "cannot be told");
 
   run_app (&text, text_args);
   g_assert_cmpint (text.status, ==, 2);
-  assert_contains (text.out, "Connectivity: none.");
-  assert_contains (text.out, "[FAIL] Internet connection (internet)");
-  assert_contains (text.out, "This device looks offline");
-  assert_contains (text.out, "[SKIP] HTTPS inspection (https-inspection)");
+  cc_test_assert_contains (text.out, "Connectivity: none.");
+  cc_test_assert_contains (text.out, "[FAIL] Internet connection (internet)");
+  cc_test_assert_contains (text.out, "This device looks offline");
+  cc_test_assert_contains (text.out, "[SKIP] HTTPS inspection (https-inspection)");
 }
 
 static void
@@ -816,16 +809,16 @@ test_text_report (void)
 
   run_app (&r, args);
   g_assert_cmpint (r.status, ==, 1);
-  assert_contains (r.out, "Verdict: WORKS WITH REDUCED QUALITY");
-  assert_contains (r.out, "[FAIL] Relay over UDP (turn-udp)");
-  assert_contains (r.out, "What to do:");
-  assert_contains (r.out, "Please ask IT to allow outbound UDP port");
+  cc_test_assert_contains (r.out, "Verdict: WORKS WITH REDUCED QUALITY");
+  cc_test_assert_contains (r.out, "[FAIL] Relay over UDP (turn-udp)");
+  cc_test_assert_contains (r.out, "What to do:");
+  cc_test_assert_contains (r.out, "Please ask IT to allow outbound UDP port");
   g_assert_null (strstr (r.out, "{"));
 
   /* Concise by default: one item per requirement, hints only where
    * something is to be done, no check lines, a pointer to --verbose; short
    * enough to paste into a chat, and no line wider than a terminal. */
-  assert_contains (r.out, "--verbose");
+  cc_test_assert_contains (r.out, "--verbose");
   g_assert_null (strstr (r.out, "         - "));
   g_assert_nonnull (strstr (r.out, "[PASS] Signaling"));
   lines = g_strsplit (r.out, "\n", -1);
@@ -876,8 +869,8 @@ test_no_display (void)
 
   run_app (&r, args);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.err, "No display found");
-  assert_contains (r.out, "Verdict: READY");
+  cc_test_assert_contains (r.err, "No display found");
+  cc_test_assert_contains (r.out, "Verdict: READY");
 }
 
 /* Through an explicit HTTP proxy: signaling, HTTPS and TURN over TCP/TLS go
@@ -933,12 +926,12 @@ test_proxy_auth (void)
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "auth-required"));
   g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "auth-required"));
   /* The proxy wants a login: the person needs it, IT need not open ports. */
-  assert_contains (hint_of (report, "signaling"), "wants a username and password");
+  cc_test_assert_contains (hint_of (report, "signaling"), "wants a username and password");
   g_assert_null (strstr (hint_of (report, "signaling"), "ask IT to allow"));
   /* The verdict's summary sends the person to the login, not to IT. */
-  assert_contains (json_object_get_string_member (report, "summary"), "wants a login");
+  cc_test_assert_contains (json_object_get_string_member (report, "summary"), "wants a login");
   g_assert_null (strstr (json_object_get_string_member (report, "summary"), "IT department"));
-  assert_contains (json_object_get_string_member (find_requirement (report, "signaling"), "summary"),
+  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "signaling"), "summary"),
                    "the proxy wants a login");
   g_assert_cmpuint (cc_lab_proxy_get_tunnels (proxy), ==, 0);
 }
@@ -1047,10 +1040,10 @@ test_bad_run (gconstpointer data)
   run_app (&r, bad->args);
   g_assert_cmpint (r.status, ==, bad->status);
   if (bad->status == 0)
-    assert_contains (r.out, bad->expected);
+    cc_test_assert_contains (r.out, bad->expected);
   else
     {
-      assert_contains (r.err, bad->expected);
+      cc_test_assert_contains (r.err, bad->expected);
       g_assert_cmpstr (r.out, ==, "");
     }
 }
@@ -1076,8 +1069,8 @@ test_bad_profile_files (void)
       g_assert_true (g_file_set_contents (path, cases[i].content, length, NULL));
       run_app (&r, args);
       g_assert_cmpint (r.status, ==, 65);
-      assert_contains (r.err, path);
-      assert_contains (r.err, cases[i].expected);
+      cc_test_assert_contains (r.err, path);
+      cc_test_assert_contains (r.err, cases[i].expected);
       g_assert_cmpstr (r.out, ==, "");
     }
 }
@@ -1102,7 +1095,7 @@ test_bad_ice_files (void)
       g_assert_true (g_file_set_contents (path, cases[i], -1, NULL));
       run_app (&r, args);
       g_assert_cmpint (r.status, ==, 65);
-      assert_contains (r.err, path);
+      cc_test_assert_contains (r.err, path);
       g_assert_cmpstr (r.out, ==, "");
     }
 }
@@ -1330,7 +1323,7 @@ test_secrets (void)
       run_app_full (&r, runs[i], debug_env, 0);
       /* The debug log was really on (GLib's, the engine's and libnice's). */
       g_assert_true (i == 0 ? r.status == 0 : TRUE);
-      assert_contains (r.err, "DEBUG");
+      cc_test_assert_contains (r.err, "DEBUG");
       assert_no_login (r.out, "stdout");
       assert_no_login (r.err, "stderr with G_MESSAGES_DEBUG=all");
     }
@@ -1422,9 +1415,9 @@ test_saved_report (void)
 
       g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
       assert_no_login (contents, names[i]);
-      assert_contains (contents, i == 0 ? "Verdict:" : "\"schema\"");
+      cc_test_assert_contains (contents, i == 0 ? "Verdict:" : "\"schema\"");
       /* It holds addresses: that is why it is private. */
-      assert_contains (contents, "127.0.0.1");
+      cc_test_assert_contains (contents, "127.0.0.1");
     }
 
   /* A directory that does not exist: an error, not a crash. */
@@ -1477,7 +1470,7 @@ test_history (void)
 
     run_app_full (&r, args, env, 0);
     g_assert_cmpint (r.status, ==, 0);
-    assert_contains (r.out, "No earlier runs");
+    cc_test_assert_contains (r.out, "No earlier runs");
   }
 
   /* A text run kept (--save-history alone runs without a window)… */
@@ -1487,8 +1480,8 @@ test_history (void)
 
     run_app_full (&r, args, env, 0);
     g_assert_cmpint (r.status, ==, 0);
-    assert_contains (r.out, "Verdict:");
-    assert_contains (r.err, "Kept with the earlier runs as ");
+    cc_test_assert_contains (r.out, "Verdict:");
+    cc_test_assert_contains (r.err, "Kept with the earlier runs as ");
   }
 
   /* …and a JSON run, kept as it was printed. */
@@ -1562,16 +1555,16 @@ test_history (void)
     run_app_full (&r, args, env, 0);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_cmpuint (count_lines_with (r.err, "skipped"), ==, 5);
-    assert_contains (r.err, "20000101T000003.000000Z.json is not a report of schema 1");
-    assert_contains (r.err, "at most 1 MiB");
-    assert_contains (r.out, "newest first");
-    assert_contains (r.out, cc_history_entry_get_id (newest));
-    assert_contains (r.out, cc_history_entry_get_id (oldest));
+    cc_test_assert_contains (r.err, "20000101T000003.000000Z.json is not a report of schema 1");
+    cc_test_assert_contains (r.err, "at most 1 MiB");
+    cc_test_assert_contains (r.out, "newest first");
+    cc_test_assert_contains (r.out, cc_history_entry_get_id (newest));
+    cc_test_assert_contains (r.out, cc_history_entry_get_id (oldest));
     /* Newest first. */
     g_assert_true (strstr (r.out, cc_history_entry_get_id (newest)) < strstr (r.out, cc_history_entry_get_id (oldest)));
-    assert_contains (r.out, "CALLS WILL NOT WORK");
-    assert_contains (r.out, "READY");
-    assert_contains (r.out, "connectivity ");
+    cc_test_assert_contains (r.out, "CALLS WILL NOT WORK");
+    cc_test_assert_contains (r.out, "READY");
+    cc_test_assert_contains (r.out, "connectivity ");
 
     g_assert_true (cc_history_load (history, NULL, &error));
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);

@@ -17,12 +17,11 @@
 #include "cc-dns-parse.h"
 #include "cc-engine.h"
 #include "cc-lab-dns.h"
+#include "cc-test-util.h"
 
 /* cc-resolver.c's CC_RESOLVER_RETRANSMIT_MIN_MS: the first retransmission's
- * interval while no answer has been slower than a quarter of it. */
+ * interval while no answer to a first try has taken more than half of it. */
 #define RETRANSMIT_MS 500
-/* A hang fails the test instead of the suite. */
-#define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
 
 static CcLabDns *dns;
 
@@ -142,31 +141,6 @@ start_lookup (CcResolver               *resolver,
                                               lookup_cb, lookup);
 }
 
-static void
-wait_for (gboolean *done)
-{
-  gint64 limit = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  while (!*done)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-      g_assert_cmpint (g_get_monotonic_time (), <, limit);
-    }
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
-
 static char *
 addresses_to_string (GList *addresses)
 {
@@ -190,37 +164,15 @@ assert_addresses (GList      *addresses,
   g_assert_cmpstr (text, ==, expected);
 }
 
-typedef struct
-{
-  gboolean done;
-} CheckWait;
-
-static void
-check_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  CheckWait *wait = user_data;
-
-  cc_check_run_finish (CC_CHECK (object), result, NULL);
-  wait->done = TRUE;
-}
-
 /* Runs @checks at once, as a run does, to their ends. */
 static void
 run_checks (CcCheck **checks,
             guint     n,
             guint     timeout_ms)
 {
-  g_autofree CheckWait *waits = g_new0 (CheckWait, n);
-
   for (guint i = 0; i < n; i++)
-    {
-      cc_check_set_timeout_ms (checks[i], timeout_ms);
-      cc_check_run_async (checks[i], NULL, check_done_cb, &waits[i]);
-    }
-  for (guint i = 0; i < n; i++)
-    wait_for (&waits[i].done);
+    cc_check_set_timeout_ms (checks[i], timeout_ms);
+  cc_test_run_checks (checks, n, NULL);
 }
 
 /* A TCP port on loopback that completes handshakes (the kernel does, from the
@@ -323,7 +275,7 @@ test_aaaa_lost (void)
 
   cc_lab_dns_add (dns, "no-aaaa.lab.test", "192.0.2.1", "2001:db8::1", CC_LAB_DNS_DROP_AAAA);
   start_lookup (resolver, "no-aaaa.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookup);
-  wait_for (&lookup.done);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
 
   g_assert_no_error (lookup.error);
   assert_addresses (lookup.addresses, "192.0.2.1");
@@ -344,7 +296,7 @@ assert_error (CcResolver *resolver,
   Lookup lookup;
 
   start_lookup (resolver, name, G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookup);
-  wait_for (&lookup.done);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
   g_assert_error (lookup.error, G_RESOLVER_ERROR, code);
   g_assert_nonnull (strstr (lookup.error->message, words));
   g_assert_null (lookup.addresses);
@@ -422,7 +374,7 @@ test_shared (void)
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
     start_lookup (resolver, "Shared.Lab.Test.", flags[i], NULL, &lookups[i]);
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
-    wait_for (&lookups[i].done);
+    cc_test_iterate_until (&lookups[i].done, CC_TEST_WAIT_LIMIT_US);
 
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
     {
@@ -440,7 +392,7 @@ test_shared (void)
 
   /* Later in the same scope: the same answer, no new query. */
   start_lookup (resolver, "shared.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &later);
-  wait_for (&later.done);
+  cc_test_iterate_until (&later.done, CC_TEST_WAIT_LIMIT_US);
   assert_addresses (later.addresses, "2001:db8::2 192.0.2.2");
   lookup_clear (&later);
   g_assert_cmpuint (cc_lab_dns_get_queries (dns, "shared.lab.test", CC_DNS_TYPE_A), ==, 1);
@@ -449,7 +401,7 @@ test_shared (void)
   /* A new run asks again: the network may have changed. */
   cc_resolver_begin_run (resolver);
   start_lookup (resolver, "shared.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &later);
-  wait_for (&later.done);
+  cc_test_iterate_until (&later.done, CC_TEST_WAIT_LIMIT_US);
   lookup_clear (&later);
   cc_resolver_end_run (resolver);
   g_assert_cmpuint (cc_lab_dns_get_queries (dns, "shared.lab.test", CC_DNS_TYPE_A), ==, 2);
@@ -464,7 +416,7 @@ test_cancel (void)
 
   cc_lab_dns_add (dns, "silent.lab.test", "192.0.2.3", NULL, CC_LAB_DNS_SILENT);
   start_lookup (resolver, "silent.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, cancellable, &lookup);
-  iterate_for (100);
+  cc_test_iterate_for (100);
   g_assert_false (lookup.done);
 
   /* Ends with what is already due on the main context, without waiting. */
@@ -476,7 +428,7 @@ test_cancel (void)
   lookup_clear (&lookup);
 
   /* And nothing is asked any more for it. */
-  iterate_for (RETRANSMIT_MS + 500);
+  cc_test_iterate_for (RETRANSMIT_MS + 500);
   g_assert_cmpuint (cc_lab_dns_get_queries (dns, "silent.lab.test", CC_DNS_TYPE_A), ==, 1);
 }
 
@@ -508,7 +460,7 @@ test_garbage (void)
 
   cc_lab_dns_add (dns, "garbage.lab.test", "192.0.2.5", "2001:db8::5", CC_LAB_DNS_GARBAGE);
   start_lookup (resolver, "garbage.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookup);
-  wait_for (&lookup.done);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
   g_assert_no_error (lookup.error);
   assert_addresses (lookup.addresses, "2001:db8::5 192.0.2.5");
   lookup_clear (&lookup);
@@ -523,7 +475,7 @@ test_cname (void)
 
   cc_lab_dns_add (dns, "alias.lab.test", "192.0.2.6", NULL, CC_LAB_DNS_CNAME);
   start_lookup (resolver, "alias.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookup);
-  wait_for (&lookup.done);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
   g_assert_no_error (lookup.error);
   assert_addresses (lookup.addresses, "192.0.2.6");
   lookup_clear (&lookup);
@@ -538,7 +490,7 @@ test_truncated (void)
 
   cc_lab_dns_add (dns, "big.lab.test", "192.0.2.7", NULL, CC_LAB_DNS_TRUNCATED);
   start_lookup (resolver, "big.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookup);
-  wait_for (&lookup.done);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
   g_assert_no_error (lookup.error);
   assert_addresses (lookup.addresses, "192.0.2.10");
   g_assert_cmpuint (fallback->lookups, ==, 1);
@@ -569,7 +521,7 @@ test_fallback (void)
   start_lookup (resolver, "printer", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookups[2]);
   for (guint i = 0; i < 3; i++)
     {
-      wait_for (&lookups[i].done);
+      cc_test_iterate_until (&lookups[i].done, CC_TEST_WAIT_LIMIT_US);
       g_assert_no_error (lookups[i].error);
       assert_addresses (lookups[i].addresses, "192.0.2.10");
       lookup_clear (&lookups[i]);
@@ -580,14 +532,14 @@ test_fallback (void)
   /* A resolv.conf without nameservers: everything to the system. */
   no_servers = cc_resolver_new (empty, hosts, G_RESOLVER (fallback));
   start_lookup (no_servers, "any.lab.test", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookups[0]);
-  wait_for (&lookups[0].done);
+  cc_test_iterate_until (&lookups[0].done, CC_TEST_WAIT_LIMIT_US);
   assert_addresses (lookups[0].addresses, "192.0.2.10");
   lookup_clear (&lookups[0]);
   g_assert_cmpuint (fallback->lookups, ==, 3);
 
   /* Literal addresses need nobody. */
   start_lookup (no_servers, "192.0.2.77", G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, NULL, &lookups[0]);
-  wait_for (&lookups[0].done);
+  cc_test_iterate_until (&lookups[0].done, CC_TEST_WAIT_LIMIT_US);
   assert_addresses (lookups[0].addresses, "192.0.2.77");
   lookup_clear (&lookups[0]);
   g_assert_cmpuint (fallback->lookups, ==, 3);
@@ -638,7 +590,7 @@ test_runner (void)
   cc_runner_set_resolver (runner, resolver);
   cc_runner_set_timeout_ms (runner, 5000);
   cc_runner_run_async (runner, NULL, run_done_cb, &done);
-  wait_for (&done);
+  cc_test_iterate_until (&done, CC_TEST_WAIT_LIMIT_US);
 
   after = g_resolver_get_default ();
   g_assert_true (after == before);
