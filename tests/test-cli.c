@@ -594,152 +594,128 @@ test_wrong_credentials (void)
   g_assert_null (strstr (r.err, "not-the-password-4711"));
 }
 
-static void
-test_udp_dropped (void)
+/* ---- scenarios that differ only in what they expect: one row each ---- */
+
+typedef struct
 {
-  g_autofree char *profile = lab_file ("lab-udp-dropped.conf.in");
-  g_autofree char *port = g_strdup_printf ("UDP port %u", cc_lab_get_port (lab, "silent-udp"));
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "1", NULL };
-  JsonObject *report;
+  const char *requirement;
+  const char *text;          /* may hold one %u: the port of @server */
+  const char *server;        /* a lab server's name, or NULL */
+} Expected;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+typedef struct
+{
+  const char  *path;
+  const char  *profile;      /* tests/profiles/… */
+  const char  *timeout;
+  const char  *verdict;
+  int          exit_status;
+  /* Requirement statuses, as "id=status". */
+  const char  *statuses[5];
+  /* Error classes that a check of the requirement must have, as "id=class",
+   * or must not have, as "id!=class". */
+  const char  *errors[5];
+  Expected     hints[4];
+  Expected     summaries[2];
+  void       (*more) (JsonObject *report);
+} Scenario;
 
-  assert_verdict (&r, report, "degraded");
-  g_assert_cmpint (r.status, ==, 1);
-  g_assert_cmpstr (status_of (report, "signaling"), ==, "pass");
-  g_assert_cmpstr (status_of (report, "turn-tcp"), ==, "pass");
-  g_assert_cmpstr (status_of (report, "turn-udp"), ==, "fail");
-  g_assert_cmpstr (status_of (report, "media-udp"), ==, "fail");
-  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
-  /* The hint names the exact port and protocol to open. */
-  cc_test_assert_contains (hint_of (report, "turn-udp"), port);
-  cc_test_assert_contains (hint_of (report, "media-udp"), "UDP ports 1024-65535");
-  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
-                   "gets no answer");
+static char *
+expected_text (const Expected *expected)
+{
+  if (expected->server == NULL)
+    return g_strdup (expected->text);
+  return g_strdup_printf (expected->text, cc_lab_get_port (lab, expected->server));
 }
 
+/* Refusals are answered at once: the run must not wait for the 3 s timeout
+ * (typically 0.1 s; how fast is tools/bench's to measure). */
 static void
-test_websocket_refused (void)
+closed_more (JsonObject *report)
 {
-  g_autofree char *profile = lab_file ("lab-websocket-refused.conf.in");
-  g_autofree char *port = g_strdup_printf ("TCP port %u", cc_lab_get_port (lab, "https"));
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
-  JsonObject *report;
+  g_assert_cmpint (json_object_get_int_member (report, "duration_ms"), <, 3000);
+}
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
-
-  assert_verdict (&r, report, "blocked");
-  g_assert_cmpint (r.status, ==, 2);
-  g_assert_cmpstr (status_of (report, "signaling"), ==, "fail");
-  g_assert_true (has_check_error (find_requirement (report, "signaling"), "websocket-rejected"));
-  cc_test_assert_contains (hint_of (report, "signaling"), "403");
-  cc_test_assert_contains (hint_of (report, "signaling"), port);
-  cc_test_assert_contains (hint_of (report, "signaling"), "WebSocket");
+static const Scenario scenarios[] = {
+  { "/cli/udp-dropped", "lab-udp-dropped.conf.in", "1", "degraded", 1,
+    { "signaling=pass", "turn-tcp=pass", "turn-udp=fail", "media-udp=fail" },
+    { "turn-udp=timeout" },
+    /* The hints name the exact port and protocol to open. */
+    { { "turn-udp", "UDP port %u", "silent-udp" }, { "media-udp", "UDP ports 1024-65535" } },
+    { { "turn-udp", "gets no answer" } } },
   /* Media is fine here; only signaling is to blame. */
-  g_assert_cmpstr (status_of (report, "turn-udp"), ==, "pass");
-}
-
-static void
-test_inspected (void)
-{
-  g_autofree char *profile = lab_file ("lab-inspected.conf.in");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
-  JsonObject *report;
-
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
-
-  assert_verdict (&r, report, "blocked");
-  g_assert_cmpint (r.status, ==, 2);
-  g_assert_true (has_check_error (find_requirement (report, "signaling"), "tls-untrusted"));
-  g_assert_cmpstr (status_of (report, "https-inspection"), ==, "fail");
-  cc_test_assert_contains (hint_of (report, "signaling"), "Lab Inspection CA");
-  cc_test_assert_contains (hint_of (report, "https-inspection"), "Lab Inspection CA");
-}
-
-static void
-test_closed (void)
-{
-  g_autofree char *profile = lab_file ("lab-closed.conf.in");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
-  JsonObject *report;
-  gint64 duration;
-
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
-
-  assert_verdict (&r, report, "blocked");
-  g_assert_cmpint (r.status, ==, 2);
-  g_assert_true (has_check_error (find_requirement (report, "signaling"), "refused"));
-  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "refused"));
-  g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "refused"));
-  g_assert_false (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
-  /* Refusals are answered at once: the run must not wait for the 3 s
-   * timeout (typically 0.1 s; how fast is tools/bench's to measure). */
-  duration = json_object_get_int_member (report, "duration_ms");
-  g_assert_cmpint (duration, <, 3000);
-  cc_test_assert_contains (json_object_get_string_member (find_requirement (report, "turn-udp"), "summary"),
-                   "refused");
+  { "/cli/websocket-refused", "lab-websocket-refused.conf.in", "3", "blocked", 2,
+    { "signaling=fail", "turn-udp=pass" },
+    { "signaling=websocket-rejected" },
+    { { "signaling", "403" }, { "signaling", "TCP port %u", "https" }, { "signaling", "WebSocket" } } },
+  { "/cli/https-inspected", "lab-inspected.conf.in", "3", "blocked", 2,
+    { "https-inspection=fail" },
+    { "signaling=tls-untrusted" },
+    { { "signaling", "Lab Inspection CA" }, { "https-inspection", "Lab Inspection CA" } } },
   /* A refusal is an answer: the device is online. Nothing reached a TLS
    * server, so inspection cannot be judged. */
-  g_assert_cmpstr (status_of (report, "internet"), ==, "pass");
-  g_assert_cmpstr (status_of (report, "https-inspection"), ==, "skip");
-}
-
-static void
-test_silent (void)
-{
-  g_autofree char *profile = lab_file ("lab-silent.conf.in");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "1", NULL };
-  JsonObject *report;
-
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
-
-  assert_verdict (&r, report, "blocked");
-  g_assert_cmpint (r.status, ==, 2);
-  g_assert_true (has_check_error (find_requirement (report, "signaling"), "timeout"));
-  g_assert_true (has_check_error (find_requirement (report, "turn-udp"), "timeout"));
-  g_assert_true (has_check_error (find_requirement (report, "turn-tcp"), "timeout"));
-  cc_test_assert_contains (hint_of (report, "turn-udp"), "dropping them silently");
-}
-
-static void
-test_sinkhole (void)
-{
-  g_autofree char *profile = lab_file ("lab-sinkhole.conf.in");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(RunResult) r = { 0 };
-  const char *args[] = { "--json", "--profile", profile, "--timeout", "3", NULL };
-  JsonObject *report;
-
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
-
+  { "/cli/closed", "lab-closed.conf.in", "3", "blocked", 2,
+    { "internet=pass", "https-inspection=skip" },
+    { "signaling=refused", "turn-udp=refused", "turn-tcp=refused", "turn-udp!=timeout" },
+    { { NULL } },
+    { { "turn-udp", "refused" } },
+    closed_more },
+  { "/cli/silent", "lab-silent.conf.in", "1", "blocked", 2,
+    { NULL },
+    { "signaling=timeout", "turn-udp=timeout", "turn-tcp=timeout" },
+    { { "turn-udp", "dropping them silently" } } },
   /* Only a supporting domain is sinkholed: calls work, with a warning. */
-  assert_verdict (&r, report, "degraded");
-  g_assert_cmpint (r.status, ==, 1);
-  g_assert_cmpstr (status_of (report, "domains"), ==, "warn");
-  g_assert_true (has_check_error (find_requirement (report, "domains"), "dns-sinkhole"));
-  cc_test_assert_contains (hint_of (report, "domains"), "*.analytics.lab.test");
+  { "/cli/sinkhole", "lab-sinkhole.conf.in", "3", "degraded", 1,
+    { "domains=warn" },
+    { "domains=dns-sinkhole" },
+    { { "domains", "*.analytics.lab.test" } } },
+};
+
+static void
+test_scenario (gconstpointer data)
+{
+  const Scenario *scenario = data;
+  g_autofree char *profile = lab_file (scenario->profile);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RunResult) r = { 0 };
+  const char *args[] = { "--json", "--profile", profile, "--timeout", scenario->timeout, NULL };
+  JsonObject *report;
+
+  run_app (&r, args);
+  report = parse_report (parser, r.out);
+  assert_schema (report);
+
+  assert_verdict (&r, report, scenario->verdict);
+  g_assert_cmpint (r.status, ==, scenario->exit_status);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenario->statuses) && scenario->statuses[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (scenario->statuses[i], "=", 2);
+
+      g_assert_cmpstr (status_of (report, pair[0]), ==, pair[1]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (scenario->errors) && scenario->errors[i] != NULL; i++)
+    {
+      gboolean absent = strstr (scenario->errors[i], "!=") != NULL;
+      g_auto(GStrv) pair = g_strsplit (scenario->errors[i], absent ? "!=" : "=", 2);
+
+      g_assert_cmpint (has_check_error (find_requirement (report, pair[0]), pair[1]), ==, !absent);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (scenario->hints) && scenario->hints[i].requirement != NULL; i++)
+    {
+      g_autofree char *text = expected_text (&scenario->hints[i]);
+
+      cc_test_assert_contains (hint_of (report, scenario->hints[i].requirement), text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (scenario->summaries) && scenario->summaries[i].requirement != NULL; i++)
+    {
+      g_autofree char *text = expected_text (&scenario->summaries[i]);
+      JsonObject *req = find_requirement (report, scenario->summaries[i].requirement);
+
+      cc_test_assert_contains (json_object_get_string_member (req, "summary"), text);
+    }
+  if (scenario->more != NULL)
+    scenario->more (report);
 }
 
 /* Nothing gets out (every name is under .invalid): the device looks offline
@@ -1609,12 +1585,8 @@ main (int   argc,
   g_test_add_func ("/cli/ok-with-credentials", test_ok_with_credentials);
   g_test_add_func ("/cli/ice-servers-bare-array", test_ice_servers_bare_array);
   g_test_add_func ("/cli/wrong-credentials", test_wrong_credentials);
-  g_test_add_func ("/cli/udp-dropped", test_udp_dropped);
-  g_test_add_func ("/cli/websocket-refused", test_websocket_refused);
-  g_test_add_func ("/cli/https-inspected", test_inspected);
-  g_test_add_func ("/cli/closed", test_closed);
-  g_test_add_func ("/cli/silent", test_silent);
-  g_test_add_func ("/cli/sinkhole", test_sinkhole);
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    g_test_add_data_func (scenarios[i].path, &scenarios[i], test_scenario);
   g_test_add_func ("/cli/offline", test_offline);
   g_test_add_func ("/cli/text-report", test_text_report);
   g_test_add_func ("/cli/no-display", test_no_display);
