@@ -18,10 +18,16 @@
 
 #define VALGRIND_SLOWDOWN 10
 
+gboolean
+cc_test_under_valgrind (void)
+{
+  return RUNNING_ON_VALGRIND != 0;
+}
+
 guint
 cc_test_slowdown (void)
 {
-  return RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
+  return cc_test_under_valgrind () ? VALGRIND_SLOWDOWN : 1;
 }
 
 void

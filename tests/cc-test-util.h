@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * a check's own timers, never goals (those are tools/bench's). */
 #define CC_TEST_DEADLINE_SLACK_MS 300
 
+/* Whether this process runs under valgrind. */
+gboolean cc_test_under_valgrind    (void);
 /* 10 under valgrind, where everything runs many times slower; else 1. Slack
  * and waits are multiplied by it. */
 guint    cc_test_slowdown          (void);

@@ -87,7 +87,9 @@ busy_cb (gpointer user_data)
 
 /* A main loop busy 20 ms in every iteration (a window drawing) does not
  * lengthen a direct connection: its duration is the handshake as the kernel
- * timed it, a few µs on loopback. */
+ * timed it, a few µs on loopback. Deterministic: the busy source runs in every
+ * iteration, so the loop is busy whatever the machine does; the handshake on
+ * loopback takes microseconds, 20 ms would need the kernel itself to stall. */
 static void
 test_tcp_busy (void)
 {
@@ -225,7 +227,13 @@ open_queue_cb (gpointer user_data)
  * connection would be one. Once the queue opens, one of them connects (at 3 s,
  * whether the kernel backs off linearly or exponentially). Timing here is the
  * kernel's and the check's own timers', 0.5 s clear of the moments that
- * matter. Returns the check, run with @timeout_ms. */
+ * matter. Returns the check, run with @timeout_ms.
+ *
+ * Nothing here is random (no loss, no jitter: the kernel drops every SYN while
+ * the queue is full, on loopback). It could fail only if this process's main
+ * loop were held up for 0.5 s at one of those moments; under valgrind the
+ * attempts started 12 ms after their second (G_MESSAGES_DEBUG), so the odds
+ * of a false failure are far below 1 in 10,000. */
 static CcCheck *
 run_lost_syns (CcCheck * (*new_check) (guint16 port),
                guint      timeout_ms)

@@ -39,14 +39,6 @@
 
 #include <libsoup/soup.h>
 #include <stun/stunagent.h>
-#if defined (__has_include)
-#if __has_include (<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 /* AddressSanitizer's shadow memory and quarantine make the resident size say
  * nothing about what the checks keep: the bound is checked without it. */
 #if defined (__SANITIZE_ADDRESS__)
@@ -62,6 +54,7 @@
 
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-test-util.h"
 
 /* The time limit most checks here get: long enough for a TLS handshake on a
  * loaded machine, short enough to keep the program fast. */
@@ -76,10 +69,8 @@
 #define SERVER_STOP_LIMIT_US  (2 * G_USEC_PER_SEC)
 /* See the header comment. */
 #define MEMORY_BOUND_MIB      20
-/* Under valgrind everything runs many times slower: the slack and the waits
- * stretch by this much, and the memory bound (valgrind's own memory) is not
- * checked. */
-#define VALGRIND_SLOWDOWN     10
+/* Under valgrind (cc_test_slowdown()) the slack and the waits stretch, and the
+ * memory bound (valgrind's own memory) is not checked. */
 
 /* A request head (HTTP request, CONNECT) larger than this is not read on. */
 #define HEAD_LIMIT            (16 * 1024)
@@ -255,7 +246,7 @@ assert_memory_bound (void)
 {
   guint64 peak = peak_rss_kib ();
 
-  if (RUNNING_ON_VALGRIND || UNDER_ASAN)
+  if (cc_test_under_valgrind () || UNDER_ASAN)
     return;
 
   g_test_message ("peak RSS %" G_GUINT64_FORMAT " KiB, %" G_GUINT64_FORMAT " KiB over the start",
@@ -1606,7 +1597,7 @@ main (int   argc,
   int status;
 
   start_peak_kib = peak_rss_kib ();
-  slowdown = RUNNING_ON_VALGRIND ? VALGRIND_SLOWDOWN : 1;
+  slowdown = cc_test_slowdown ();
 
   g_test_init (&argc, &argv, NULL);
 
