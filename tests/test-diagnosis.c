@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "cc-catalogue-private.h"
 #include "cc-check-private.h"
 #include "cc-engine.h"
 
@@ -182,6 +183,7 @@ find (GListStore *store,
 }
 
 #define WS       "signaling", "websocket", "signal.appearin.net:443", "tls", CC_CHECK_ROLE_ESSENTIAL
+#define WS_MORE  "signaling", "websocket", "signal.appearin.net:443", "tls", CC_CHECK_ROLE_SUPPORTING
 #define TURN_UDP "turn-udp", "turn-allocate", "turnserver.appearin.net:443", "udp", CC_CHECK_ROLE_ALTERNATIVE
 #define TURN_TCP "turn-tcp", "turn-allocate", "turnserver.appearin.net:443", "tcp", CC_CHECK_ROLE_ALTERNATIVE
 #define TURN_TLS "turn-tcp", "turn-allocate", "turnserver.appearin.net:443", "tls", CC_CHECK_ROLE_ALTERNATIVE
@@ -379,6 +381,72 @@ test_refused_turn_login (void)
   g_assert_null (strstr (summary, "IT department"));
 }
 
+/* Every requirement has a whole entry, in the checklist's order, with an id
+ * of its own that leads back to it; some requirement is a media path. */
+static void
+test_catalogue (void)
+{
+  guint paths = 0;
+
+  for (CcRequirementKind kind = 0; kind < CC_N_REQUIREMENTS; kind++)
+    {
+      const CcCatalogueEntry *entry = cc_catalogue_get_entry (kind);
+      CcRequirementKind found = CC_N_REQUIREMENTS;
+
+      g_assert_cmpint (entry->kind, ==, kind);
+      g_assert_nonnull (entry->id);
+      g_assert_cmpstr (cc_requirement_kind_to_id (kind), ==, entry->id);
+      g_assert_true (cc_requirement_kind_from_id (entry->id, &found));
+      g_assert_cmpint (found, ==, kind);
+      g_assert_nonnull (entry->title);
+      g_assert_nonnull (entry->build);
+      g_assert_nonnull (entry->impact);
+      g_assert_nonnull (entry->pass_summary);
+      g_assert_nonnull (entry->it_request);
+      g_assert_nonnull (entry->it_allow);
+      paths += (entry->weight & CC_WEIGHT_MEDIA_PATH) != 0;
+    }
+  g_assert_cmpuint (paths, >, 0);
+  g_assert_false (cc_requirement_kind_from_id ("no-such-requirement", NULL));
+}
+
+/* The relay over UDP and a supporting domain both fail: degraded, and the
+ * summary names the relay (the lower reason rank), not the domain. */
+static void
+test_reason_order (void)
+{
+  const MadeUp checks[] = {
+    { WS, PASSES }, { TURN_UDP, CC_STATUS_FAIL, CC_ERROR_TIMEOUT }, { TURN_TCP, PASSES },
+    { BURST, PASSES, GOOD_PATH }, { DOMAIN, CC_STATUS_FAIL, CC_ERROR_REFUSED },
+  };
+  CcVerdict verdict;
+  g_autofree char *summary = NULL;
+  g_autoptr(GListStore) store = judge (checks, G_N_ELEMENTS (checks), &verdict, &summary);
+  CcRequirement *turn_udp = find (store, "turn-udp");
+
+  g_assert_cmpint (verdict, ==, CC_VERDICT_DEGRADED);
+  g_assert_nonnull (strstr (summary, cc_catalogue_get_entry (CC_REQUIREMENT_TURN_UDP)->impact (turn_udp, CC_STATUS_FAIL)));
+}
+
+/* A secondary WebSocket fails, the essential one works: signaling warns,
+ * which degrades calls (it does not block them). */
+static void
+test_signaling_warns (void)
+{
+  const MadeUp checks[] = {
+    { WS, PASSES }, { WS_MORE, CC_STATUS_FAIL, CC_ERROR_REFUSED }, { TURN_UDP, PASSES },
+    { TURN_TCP, PASSES }, { BURST, PASSES, GOOD_PATH },
+  };
+  CcVerdict verdict;
+  g_autofree char *summary = NULL;
+  g_autoptr(GListStore) store = judge (checks, G_N_ELEMENTS (checks), &verdict, &summary);
+  CcRequirement *signaling = find (store, "signaling");
+
+  g_assert_cmpint (cc_requirement_get_status (signaling), ==, CC_STATUS_WARN);
+  g_assert_cmpint (verdict, ==, CC_VERDICT_DEGRADED);
+  g_assert_nonnull (strstr (summary, cc_catalogue_get_entry (CC_REQUIREMENT_SIGNALING)->impact (signaling, CC_STATUS_WARN)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -395,6 +463,9 @@ main (int   argc,
   g_test_add_func ("/diagnosis/long-delay", test_long_delay);
   g_test_add_func ("/diagnosis/proxy-login", test_proxy_login);
   g_test_add_func ("/diagnosis/refused-turn-login", test_refused_turn_login);
+  g_test_add_func ("/diagnosis/catalogue", test_catalogue);
+  g_test_add_func ("/diagnosis/reason-order", test_reason_order);
+  g_test_add_func ("/diagnosis/signaling-warns", test_signaling_warns);
 
   return g_test_run ();
 }

@@ -1,9 +1,8 @@
-/* cc-catalogue.h: the requirements of Whereby's firewall guide, one entry each
- * (cc-catalogue.c): the id other tools rely on (DESIGN.md), the title. The
- * checks a requirement gets are the runner's (cc-runner.c, build_checks), its
- * verdict rules, impact and IT request the diagnosis's (cc-diagnosis.c), each
- * keyed by the CcRequirementKind here: no code outside this file compares a
- * requirement's id as a string.
+/* cc-catalogue.h: the requirements of Whereby's firewall guide, one entry
+ * each: the id other tools rely on (DESIGN.md) and the title, for every
+ * front end. What else an entry holds — its checks, impact, IT request,
+ * weight in the verdict — is the engine's (cc-catalogue-private.h). No code
+ * outside the catalogue compares a requirement's id as a string.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -14,7 +14,13 @@
  *  - `https-inspection` is skipped, not failed, when no check reached the
  *    server: what was never seen cannot be judged.
  * Hints name what IT must allow, built from the profile's hosts, ports and
- * domains, never written per host.
+ * domains, never written per host. What is particular to one requirement is
+ * its catalogue entry's (cc-catalogue-*.c); what is here holds for all.
+ *
+ * Why one file of over 800 lines: a check's words (what failed, why, how
+ * well a path works) and the requirement and verdict rules built on them are
+ * one judgement, with the same private notions (effective status, a quality
+ * finding, a refused TURN login); split, each half would need the other's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +29,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
+#include "cc-catalogue-private.h"
+#include "cc-diagnosis-private.h"
 #include "cc-diagnosis.h"
 #include "cc-network-check.h"
 
@@ -44,6 +52,12 @@
 
 /* What a call needs to get through: CC_VIDEO_NEEDS_KBPS and
  * CC_AUDIO_NEEDS_KBPS, cc-call-check.h. */
+
+static const CcCatalogueEntry *
+entry_of (CcRequirement *req)
+{
+  return cc_catalogue_get_entry (cc_requirement_get_kind (req));
+}
 
 const char *
 cc_verdict_to_string (CcVerdict verdict)
@@ -182,8 +196,8 @@ refused_login_hint (CcCheck *check)
 /* A burst that got through but measured a poor path counts as a warning. A
  * relay that refused the login given answered: its path passes, and a test
  * call that could not be made for that reason measured nothing. */
-static CcStatus
-effective_status (CcCheck *check)
+CcStatus
+cc_diagnosis_effective_status (CcCheck *check)
 {
   CcStatus status = cc_check_get_status (check);
 
@@ -213,7 +227,7 @@ static gboolean
 is_quality_finding (CcCheck *check)
 {
   return check != NULL && cc_check_get_error (check) == CC_ERROR_NONE &&
-         effective_status (check) == CC_STATUS_WARN &&
+         cc_diagnosis_effective_status (check) == CC_STATUS_WARN &&
          (cc_check_is_kind (check, CC_CHECK_KIND_MEDIA_BURST) ||
           cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL));
 }
@@ -290,7 +304,7 @@ compute_status (CcRequirement *req,
     {
       g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
       CcCheckRole role = cc_requirement_get_role (req, i);
-      CcStatus status = effective_status (check);
+      CcStatus status = cc_diagnosis_effective_status (check);
 
       if (status == CC_STATUS_PENDING || status == CC_STATUS_RUNNING)
         continue;
@@ -391,8 +405,8 @@ describe_path (CcCheck *check)
   return g_strdup_printf (_("%s port %s"), proto, colon + 1);
 }
 
-static char *
-target_host (CcCheck *check)
+char *
+cc_diagnosis_target_host (CcCheck *check)
 {
   const char *target = cc_check_get_target (check);
   const char *colon;
@@ -426,7 +440,7 @@ static char *
 describe_failure (CcCheck *check)
 {
   g_autofree char *path = describe_path (check);
-  g_autofree char *host = target_host (check);
+  g_autofree char *host = cc_diagnosis_target_host (check);
   const char *issuer = cc_check_get_tls_issuer (check);
 
   /* HTTPS inspection by a certificate authority this device trusts. */
@@ -567,277 +581,13 @@ explain_cause (CcCheck *check)
     }
 }
 
-static void
-add_unique (GPtrArray  *list,
-            const char *item)
-{
-  for (guint i = 0; i < list->len; i++)
-    if (g_str_equal (list->pdata[i], item))
-      return;
-  g_ptr_array_add (list, (gpointer) item);
-}
-
-static char *
-join (GPtrArray *list)
-{
-  g_ptr_array_add (list, NULL);
-  return g_strjoinv (", ", (char **) list->pdata);
-}
-
-static char *
-domains_with_role (CcProfile    *profile,
-                   CcDomainRole  role)
-{
-  GPtrArray *domains = cc_profile_get_domains (profile);
-  g_autoptr(GPtrArray) list = g_ptr_array_new ();
-
-  for (guint i = 0; i < domains->len; i++)
-    {
-      CcProfileDomain *domain = domains->pdata[i];
-
-      if (domain->role == role)
-        add_unique (list, domain->pattern);
-    }
-
-  return join (list);
-}
-
-static char *
-turn_hosts (CcProfile   *profile,
-            CcTransport  transports)
-{
-  GPtrArray *servers = cc_profile_get_turn_servers (profile);
-  g_autoptr(GPtrArray) list = g_ptr_array_new ();
-
-  for (guint i = 0; i < servers->len; i++)
-    {
-      CcProfileTurn *turn = servers->pdata[i];
-
-      if (turn->transports & transports)
-        add_unique (list, turn->host);
-    }
-
-  return join (list);
-}
-
-static char *
-turn_ports (CcProfile   *profile,
-            CcTransport  transports)
-{
-  GPtrArray *servers = cc_profile_get_turn_servers (profile);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) view = g_ptr_array_new ();
-
-  for (guint i = 0; i < servers->len; i++)
-    {
-      CcProfileTurn *turn = servers->pdata[i];
-
-      if (turn->transports & transports & (CC_TRANSPORT_UDP | CC_TRANSPORT_TCP))
-        g_ptr_array_add (list, g_strdup_printf ("%u", turn->port));
-      if (turn->transports & transports & CC_TRANSPORT_TLS)
-        g_ptr_array_add (list, g_strdup_printf ("%u", turn->tls_port));
-    }
-
-  for (guint i = 0; i < list->len; i++)
-    add_unique (view, list->pdata[i]);
-
-  return join (view);
-}
-
-static char *
-websocket_ports (CcProfile *profile)
-{
-  GPtrArray *sockets = cc_profile_get_websockets (profile);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) view = g_ptr_array_new ();
-
-  for (guint i = 0; i < sockets->len; i++)
-    g_ptr_array_add (list, g_strdup_printf ("%u", ((CcProfileWebsocket *) sockets->pdata[i])->port));
-
-  for (guint i = 0; i < list->len; i++)
-    add_unique (view, list->pdata[i]);
-
-  return join (view);
-}
-
-static char *
-stun_hosts (CcProfile *profile)
-{
-  GPtrArray *servers = cc_profile_get_stun_servers (profile);
-  g_autoptr(GPtrArray) list = g_ptr_array_new ();
-
-  for (guint i = 0; i < servers->len; i++)
-    add_unique (list, ((CcProfileStun *) servers->pdata[i])->host);
-
-  return join (list);
-}
-
-static char *
-websocket_hosts (CcProfile *profile)
-{
-  GPtrArray *sockets = cc_profile_get_websockets (profile);
-  g_autoptr(GPtrArray) list = g_ptr_array_new ();
-
-  for (guint i = 0; i < sockets->len; i++)
-    add_unique (list, ((CcProfileWebsocket *) sockets->pdata[i])->host);
-
-  return join (list);
-}
-
-/* "host, host and the domains *.a, *.b" — or only the one that is not empty. */
-static char *
-hosts_and_domains (const char *hosts,
-                   const char *domains)
-{
-  if (domains[0] == '\0')
-    return g_strdup (hosts);
-  if (hosts[0] == '\0')
-    return g_strdup (domains);
-  /* TRANSLATORS: a list of host names, then a list of domain patterns */
-  return g_strdup_printf (_("%s and the domains %s"), hosts, domains);
-}
-
-/* The failing domains' patterns, and the ones that can only be allowed as written. */
-static void
-collect_domains (CcRequirement  *req,
-                 char          **failing,
-                 char          **unverified)
-{
-  GListModel *checks = cc_requirement_get_checks (req);
-  g_autoptr(GPtrArray) f = g_ptr_array_new ();
-  g_autoptr(GPtrArray) s = g_ptr_array_new ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
-    {
-      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
-      const char *pattern = cc_check_get_domain (check);
-
-      if (pattern == NULL)
-        continue;
-
-      if (effective_status (check) == CC_STATUS_FAIL)
-        add_unique (f, pattern);
-      else if (cc_check_is_kind (check, CC_CHECK_KIND_UNVERIFIED))
-        add_unique (s, pattern);
-    }
-
-  *failing = join (f);
-  *unverified = join (s);
-}
-
-static char *
-it_request (CcRequirement *req,
-            CcProfile     *profile)
-{
-  CcRequirementKind kind = cc_requirement_get_kind (req);
-
-  if (kind == CC_REQUIREMENT_SIGNALING)
-    {
-      g_autofree char *hosts = websocket_hosts (profile);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-      g_autofree char *ports = websocket_ports (profile);
-
-      /* TRANSLATORS: "…outbound TCP port 443 to host and the domains *.a, *.b…" */
-      return g_strdup_printf (_("Please ask IT to allow outbound TCP port %s to %s, including secure WebSocket (wss) connections through any proxy or HTTPS filter."),
-                              ports, targets);
-    }
-
-  if (kind == CC_REQUIREMENT_TURN_UDP)
-    {
-      g_autofree char *hosts = turn_hosts (profile, CC_TRANSPORT_UDP);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-      g_autofree char *ports = turn_ports (profile, CC_TRANSPORT_UDP);
-
-      return g_strdup_printf (_("Please ask IT to allow outbound UDP port %s to %s."), ports, targets);
-    }
-
-  if (kind == CC_REQUIREMENT_TURN_TCP)
-    {
-      g_autofree char *hosts = turn_hosts (profile, CC_TRANSPORT_TCP | CC_TRANSPORT_TLS);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-      g_autofree char *ports = turn_ports (profile, CC_TRANSPORT_TCP | CC_TRANSPORT_TLS);
-
-      return g_strdup_printf (_("Please ask IT to allow outbound TCP port %s (TURN over TCP and TLS) to %s."),
-                              ports, targets);
-    }
-
-  if (kind == CC_REQUIREMENT_MEDIA_UDP)
-    {
-      g_autofree char *hosts = stun_hosts (profile);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-
-      return g_strdup_printf (_("Please ask IT to allow outbound UDP ports %s to %s."),
-                              cc_profile_get_media_ports (profile), targets);
-    }
-
-  if (kind == CC_REQUIREMENT_DOMAINS)
-    {
-      g_autofree char *failing = NULL;
-      g_autofree char *unverified = NULL;
-      GString *text = g_string_new (NULL);
-
-      collect_domains (req, &failing, &unverified);
-      if (failing[0] != '\0')
-        g_string_append_printf (text, _("Please ask IT to allow outbound HTTPS (TCP port 443) to %s."),
-                                failing);
-      if (unverified[0] != '\0')
-        {
-          if (text->len > 0)
-            g_string_append_c (text, ' ');
-          g_string_append_printf (text, _("These domains could not be tested from here because their names are assigned per call or per customer; allow them as written: %s."),
-                                  unverified);
-        }
-      return g_string_free (text, FALSE);
-    }
-
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
-    {
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
-
-      return g_strdup_printf (_("Please ask IT to exclude %s from HTTPS inspection, or at least to let WebSocket connections to them through."),
-                              domains[0] ? domains : cc_profile_get_title (profile));
-    }
-
-  if (kind == CC_REQUIREMENT_INTERNET)
-    return g_strdup (_("Check that this device is connected (Wi-Fi or cable) and can open web pages; if it can, ask IT why names cannot be looked up (DNS)."));
-
-  return g_strdup ("");
-}
-
-/* Whether the https-inspection checks saw inspection at all (a certificate
- * this device does not trust or that chains to a private root, a broken TLS
- * session, a refused WebSocket) rather than failing to reach the server. */
-static gboolean
-saw_inspection (CcRequirement *req)
-{
-  GListModel *checks = cc_requirement_get_checks (req);
-
-  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
-    {
-      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
-      CcError error = cc_check_get_error (check);
-
-      if (error == CC_ERROR_TLS_UNTRUSTED || error == CC_ERROR_TLS_FAILURE ||
-          error == CC_ERROR_WEBSOCKET_REJECTED ||
-          cc_check_has_tls_root (check, CC_TLS_ROOT_PRIVATE))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Whether @req is `internet` and its network check says the device is offline:
- * the system reports no network and no route, or the run's evidence said so. */
+/* Whether @req holds the network check (`internet` does) and it says the
+ * device is offline: the system reports no network and no route, or the
+ * run's evidence said so. */
 static gboolean
 looks_offline (CcRequirement *req)
 {
   GListModel *checks = cc_requirement_get_checks (req);
-
-  if (cc_requirement_get_kind (req) != CC_REQUIREMENT_INTERNET)
-    return FALSE;
 
   for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
     {
@@ -850,103 +600,11 @@ looks_offline (CcRequirement *req)
   return FALSE;
 }
 
-static const char *
-impact (CcRequirement *req,
-        CcStatus       status)
-{
-  CcRequirementKind kind = cc_requirement_get_kind (req);
-
-  if (kind == CC_REQUIREMENT_SIGNALING)
-    return status == CC_STATUS_FAIL
-      ? _("Calls cannot start: the app cannot reach the signaling service that sets them up.")
-      : _("A secondary signaling connection does not work; calls start, but some features may not.");
-  if (kind == CC_REQUIREMENT_TURN_UDP)
-    return _("Audio and video cannot take the fast path (UDP) to the relay servers; calls fall back to TCP with lower quality.");
-  if (kind == CC_REQUIREMENT_TURN_TCP)
-    return _("The fallback path for audio and video (the relay over TCP and TLS) does not work; on networks without UDP, calls would fail.");
-  if (kind == CC_REQUIREMENT_MEDIA_UDP)
-    return status == CC_STATUS_FAIL
-      ? _("Audio and video cannot use UDP high ports to the media servers, which gives the best quality.")
-      : _("The UDP path to the media servers works, but not well.");
-  if (kind == CC_REQUIREMENT_DOMAINS)
-    return status == CC_STATUS_FAIL
-      ? _("Some of the addresses calls depend on cannot be reached.")
-      : _("Some supporting services (analytics, help, avatars) cannot be reached: calls work, but parts of the app may not.");
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION && !saw_inspection (req))
-    return _("Whether a proxy inspects HTTPS traffic cannot be told: the signaling server cannot be reached.");
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
-    return status == CC_STATUS_FAIL
-      ? _("A proxy or filter inspects HTTPS traffic and breaks the connections calls need.")
-      : _("A proxy or filter inspects HTTPS traffic; it lets calls through for now.");
-  if (kind == CC_REQUIREMENT_INTERNET)
-    return status == CC_STATUS_FAIL
-      ? _("This device does not seem to be fully online.")
-      : _("Some names do not resolve while others do: a filter may be blocking them by name.");
-  return "";
-}
-
-static char *
-pass_summary (CcRequirement *req)
-{
-  CcRequirementKind kind = cc_requirement_get_kind (req);
-  GListModel *checks = cc_requirement_get_checks (req);
-  guint n = g_list_model_get_n_items (checks);
-  guint unverified = 0;
-  gboolean unknown_root = FALSE;
-  g_autofree char *issuer = NULL;
-  double loss = -1, jitter = -1, rtt = -1;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
-
-      if (cc_check_is_kind (check, CC_CHECK_KIND_UNVERIFIED))
-        unverified++;
-      if (issuer == NULL && cc_check_get_tls_issuer (check) != NULL)
-        issuer = g_strdup (cc_check_get_tls_issuer (check));
-      if (cc_check_has_tls_root (check, CC_TLS_ROOT_UNKNOWN))
-        unknown_root = TRUE;
-      if (cc_check_is_kind (check, CC_CHECK_KIND_MEDIA_BURST) &&
-          cc_check_get_loss_pct (check) >= 0 && loss < 0)
-        {
-          loss = cc_check_get_loss_pct (check);
-          jitter = cc_check_get_jitter_ms (check);
-          rtt = cc_check_get_rtt_ms (check);
-        }
-    }
-
-  if (kind == CC_REQUIREMENT_INTERNET)
-    return g_strdup (_("Connected, and names resolve"));
-  if (kind == CC_REQUIREMENT_SIGNALING)
-    return g_strdup (_("Secure WebSocket connections work"));
-  if (kind == CC_REQUIREMENT_TURN_TCP)
-    return g_strdup (_("The relay answers over TCP and TLS"));
-  if (kind == CC_REQUIREMENT_TURN_UDP)
-    return g_strdup (_("The relay answers over UDP"));
-  if (kind == CC_REQUIREMENT_MEDIA_UDP && loss >= 0)
-    return g_strdup_printf (_("UDP high ports work (%.1f %% loss, %.0f ms jitter, %.0f ms round trip)"),
-                            loss, MAX (0, jitter), MAX (0, rtt));
-  if (kind == CC_REQUIREMENT_MEDIA_UDP)
-    return g_strdup (_("UDP high ports reach the media servers"));
-  if (kind == CC_REQUIREMENT_DOMAINS && unverified > 0)
-    return g_strdup_printf (ngettext ("Every testable domain answers; %u can only be allowed as written",
-                                      "Every testable domain answers; %u can only be allowed as written",
-                                      unverified), unverified);
-  if (kind == CC_REQUIREMENT_DOMAINS)
-    return g_strdup (_("Every domain answers"));
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION && issuer != NULL && unknown_root)
-    return g_strdup_printf (_("Certificate from “%s”; this system lists no public authorities to compare it with"), issuer);
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION && issuer != NULL)
-    return g_strdup_printf (_("No interception found (certificate from “%s”)"), issuer);
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
-    return g_strdup (_("No interception found"));
-  return g_strdup (_("Works"));
-}
-
 void
 cc_diagnosis_update (CcRequirement *req,
                      CcProfile     *profile)
 {
+  const CcCatalogueEntry *entry;
   CcCheck *primary = NULL;
   CcStatus status;
   g_autofree char *summary = NULL;
@@ -955,6 +613,7 @@ cc_diagnosis_update (CcRequirement *req,
   g_return_if_fail (CC_IS_REQUIREMENT (req));
   g_return_if_fail (CC_IS_PROFILE (profile));
 
+  entry = entry_of (req);
   status = compute_status (req, &primary);
 
   if (status == CC_STATUS_FAIL && looks_offline (req))
@@ -964,13 +623,11 @@ cc_diagnosis_update (CcRequirement *req,
       return;
     }
 
-  /* Checks that never reached the server cannot tell whether something
-   * inspects HTTPS: a row that cannot be judged is not a failure. */
-  if ((status == CC_STATUS_FAIL || status == CC_STATUS_WARN) &&
-      cc_requirement_get_kind (req) == CC_REQUIREMENT_HTTPS_INSPECTION && !saw_inspection (req))
+  /* The entry's own judgement first (a row that cannot be judged is not a
+   * failure, cc-catalogue-https-inspection.c). */
+  if (entry->judge != NULL && entry->judge (req, &status, &summary, &hint))
     {
-      cc_requirement_set_result (req, CC_STATUS_SKIP, _("Cannot be told: the server was not reached"),
-                                 impact (req, status));
+      cc_requirement_set_result (req, status, summary, hint);
       return;
     }
 
@@ -979,7 +636,7 @@ cc_diagnosis_update (CcRequirement *req,
   if (primary != NULL && !cc_check_is_kind (primary, CC_CHECK_KIND_DNS))
     {
       GListModel *checks = cc_requirement_get_checks (req);
-      g_autofree char *host = target_host (primary);
+      g_autofree char *host = cc_diagnosis_target_host (primary);
 
       for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
         {
@@ -1000,7 +657,7 @@ cc_diagnosis_update (CcRequirement *req,
   switch (status)
     {
     case CC_STATUS_PASS:
-      summary = pass_summary (req);
+      summary = entry->pass_summary (req);
       if (find_refused_login (req) != NULL)
         {
           g_autofree char *works = g_steal_pointer (&summary);
@@ -1014,12 +671,8 @@ cc_diagnosis_update (CcRequirement *req,
           hint = refused_login_hint (find_refused_login (req));
           break;
         }
-      if (cc_requirement_get_kind (req) == CC_REQUIREMENT_DOMAINS)
-        {
-          g_autofree char *request = it_request (req, profile);
-          if (request[0] != '\0')
-            hint = g_steal_pointer (&request);
-        }
+      if (entry->pass_hint != NULL)
+        hint = entry->pass_hint (req, profile);
       break;
 
     case CC_STATUS_WARN:
@@ -1027,7 +680,8 @@ cc_diagnosis_update (CcRequirement *req,
       {
         g_autofree char *what = primary ? describe_failure (primary) : g_strdup ("");
         g_autofree char *cause = primary ? explain_cause (primary) : g_strdup ("");
-        g_autofree char *request = it_request (req, profile);
+        g_autofree char *request = entry->it_request (req, profile);
+        const char *means = entry->impact (req, status);
 
         summary = g_strdup_printf (status == CC_STATUS_FAIL
                                    /* TRANSLATORS: "Blocked: UDP port 443 gets no answer from host" */
@@ -1044,30 +698,13 @@ cc_diagnosis_update (CcRequirement *req,
                  !cc_check_is_kind (primary, CC_CHECK_KIND_ICE_CALL))
           /* The way out is open, through a proxy that wants a login: the
            * person needs its username and password, not a rule from IT. */
-          hint = g_strjoin (" ", impact (req, status),
+          hint = g_strjoin (" ", means,
                             _("The proxy this network uses wants a username and password before it connects anywhere. Enter them in the system’s proxy settings, or give the proxy as http://user:password@host:port, then test again; IT can tell you the login if you do not know it."),
                             NULL);
-        else if (status == CC_STATUS_WARN && cc_requirement_get_kind (req) == CC_REQUIREMENT_INTERNET &&
-            primary != NULL && cc_check_get_lookup_timed_out (primary))
-          {
-            /* No answer is not a filter: a filter answers (NXDOMAIN, REFUSED,
-             * a sinkhole address). */
-            hint = g_strjoin (" ", _("Some name lookups got no answer in time while others worked: name lookups on this network are slow or lose packets."),
-                              _("Test again; if it keeps happening, use a cable or a better Wi-Fi signal, or ask IT to look at the name server (DNS)."),
-                              NULL);
-          }
-        else if (status == CC_STATUS_WARN && cc_requirement_get_kind (req) == CC_REQUIREMENT_INTERNET && primary != NULL)
-          {
-            /* Some names resolve: not an offline device, a filter by name. */
-            g_autofree char *host = target_host (primary);
-
-            g_free (request);
-            request = g_strdup_printf (_("Please ask IT whether a DNS filter blocks %s: calls need it to resolve."),
-                                       host);
-            hint = g_strjoin (" ", impact (req, status), request, NULL);
-          }
-        else
-          hint = g_strjoin (" ", impact (req, status), cause, request, NULL);
+        else if (entry->problem_hint != NULL)
+          hint = entry->problem_hint (req, status, primary);
+        if (hint == NULL)
+          hint = g_strjoin (" ", means, cause, request, NULL);
       }
       break;
 
@@ -1094,24 +731,28 @@ cc_diagnosis_update (CcRequirement *req,
   cc_requirement_set_result (req, status, summary, hint);
 }
 
-static CcStatus
-status_of (GListModel        *requirements,
-           CcRequirementKind  kind,
-           CcRequirement    **out)
+/* The run's network check (`internet` holds it), and its requirement. */
+static CcCheck *
+find_network_check (GListModel     *requirements,
+                    CcRequirement **holder)
 {
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
     {
       g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      GListModel *checks = cc_requirement_get_checks (req);
 
-      if (cc_requirement_get_kind (req) == kind)
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
         {
-          if (out)
-            *out = req;
-          return cc_requirement_get_status (req);
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+
+          if (CC_IS_NETWORK_CHECK (check))
+            {
+              *holder = req;
+              return check;
+            }
         }
     }
-
-  return CC_STATUS_SKIP;
+  return NULL;
 }
 
 static gboolean
@@ -1303,14 +944,12 @@ char *
 cc_diagnosis_it_allow (CcRequirement *req,
                        CcProfile     *profile)
 {
-  CcRequirementKind kind;
   CcCheck *primary = NULL;
   CcStatus status;
 
   g_return_val_if_fail (CC_IS_REQUIREMENT (req), NULL);
   g_return_val_if_fail (CC_IS_PROFILE (profile), NULL);
 
-  kind = cc_requirement_get_kind (req);
   status = compute_status (req, &primary);
   if (status != CC_STATUS_FAIL && status != CC_STATUS_WARN)
     return NULL;
@@ -1321,69 +960,57 @@ cc_diagnosis_it_allow (CcRequirement *req,
       (primary != NULL && cc_check_get_lookup_timed_out (primary)))
     return NULL;
 
-  if (kind == CC_REQUIREMENT_SIGNALING)
-    {
-      g_autofree char *hosts = websocket_hosts (profile);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-      g_autofree char *ports = websocket_ports (profile);
+  return entry_of (req)->it_allow (req, profile);
+}
 
-      /* TRANSLATORS: a line of the request for IT: "TCP port 443 to host and the domains *.a, *.b, …" */
-      return g_strdup_printf (_("TCP port %s to %s, including secure WebSocket (wss) upgrades through any proxy or HTTPS filter"),
-                              ports, targets);
+/* The verdict's rules are the catalogue's weights (cc-catalogue-private.h):
+ * a failing requirement that blocks alone, or every media path failing,
+ * blocks calls; a bad requirement that degrades (or a warning of one that
+ * blocks) degrades them. Where several could be the reason, the lowest
+ * reason rank is named. */
+static CcVerdict
+weigh (GListModel     *requirements,
+       CcRequirement **reason)
+{
+  CcRequirement *blocker = NULL, *first_path = NULL, *degrader = NULL;
+  guint paths = 0, paths_failed = 0;
+
+  /* A path the list does not hold has not failed. */
+  for (guint kind = 0; kind < CC_N_REQUIREMENTS; kind++)
+    paths += (cc_catalogue_get_entry (kind)->weight & CC_WEIGHT_MEDIA_PATH) != 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      const CcCatalogueEntry *entry = entry_of (req);
+      CcStatus status = cc_requirement_get_status (req);
+      gboolean degrades = ((entry->weight & CC_WEIGHT_DEGRADES) && is_bad (status)) ||
+                          ((entry->weight & CC_WEIGHT_BLOCKS) && status == CC_STATUS_WARN);
+
+      if ((entry->weight & CC_WEIGHT_BLOCKS) && status == CC_STATUS_FAIL && blocker == NULL)
+        blocker = req;
+      if (entry->weight & CC_WEIGHT_MEDIA_PATH)
+        {
+          paths_failed += status == CC_STATUS_FAIL;
+          if (first_path == NULL ||
+              entry_of (first_path)->reason_rank > entry->reason_rank)
+            first_path = req;
+        }
+      if (degrades && (degrader == NULL ||
+                       entry_of (degrader)->reason_rank > entry->reason_rank))
+        degrader = req;
     }
 
-  if (kind == CC_REQUIREMENT_TURN_UDP || kind == CC_REQUIREMENT_TURN_TCP)
+  if (blocker != NULL)
+    *reason = blocker;
+  else if (paths > 0 && paths_failed == paths)
+    *reason = first_path;
+  else
     {
-      CcTransport transports = kind == CC_REQUIREMENT_TURN_UDP ? CC_TRANSPORT_UDP : CC_TRANSPORT_TCP | CC_TRANSPORT_TLS;
-      g_autofree char *hosts = turn_hosts (profile, transports);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-      g_autofree char *ports = turn_ports (profile, transports);
-
-      return transports == CC_TRANSPORT_UDP
-             /* TRANSLATORS: a line of the request for IT */
-             ? g_strdup_printf (_("UDP port %s (the TURN relay) to %s"), ports, targets)
-             /* TRANSLATORS: a line of the request for IT */
-             : g_strdup_printf (_("TCP port %s (the TURN relay over TCP and TLS) to %s"), ports, targets);
+      *reason = degrader;
+      return degrader != NULL ? CC_VERDICT_DEGRADED : CC_VERDICT_READY;
     }
-
-  if (kind == CC_REQUIREMENT_MEDIA_UDP)
-    {
-      g_autofree char *hosts = stun_hosts (profile);
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_MEDIA);
-      g_autofree char *targets = hosts_and_domains (hosts, domains);
-
-      /* TRANSLATORS: a line of the request for IT */
-      return g_strdup_printf (_("UDP ports %s (audio and video) to %s"), cc_profile_get_media_ports (profile), targets);
-    }
-
-  if (kind == CC_REQUIREMENT_DOMAINS)
-    {
-      g_autofree char *failing = NULL;
-      g_autofree char *unverified = NULL;
-
-      collect_domains (req, &failing, &unverified);
-      if (failing[0] == '\0')
-        return NULL;
-      /* TRANSLATORS: a line of the request for IT */
-      return g_strdup_printf (_("HTTPS (TCP port 443) to %s"), failing);
-    }
-
-  if (kind == CC_REQUIREMENT_HTTPS_INSPECTION)
-    {
-      g_autofree char *domains = domains_with_role (profile, CC_DOMAIN_ROLE_SIGNALING);
-
-      /* TRANSLATORS: a line of the request for IT */
-      return g_strdup_printf (_("no HTTPS inspection of %s, or at least WebSocket connections through it"),
-                              domains[0] ? domains : cc_profile_get_title (profile));
-    }
-
-  if (kind == CC_REQUIREMENT_INTERNET)
-    /* TRANSLATORS: a line of the request for IT */
-    return g_strdup (_("name lookups (DNS) of these servers' names"));
-
-  return NULL;
+  return CC_VERDICT_BLOCKED;
 }
 
 CcVerdict
@@ -1391,11 +1018,6 @@ cc_diagnosis_verdict (GListModel  *requirements,
                       CcProfile   *profile,
                       char       **summary)
 {
-  static const CcRequirementKind order[] = {
-    CC_REQUIREMENT_INTERNET, CC_REQUIREMENT_SIGNALING, CC_REQUIREMENT_TURN_UDP, CC_REQUIREMENT_MEDIA_UDP,
-    CC_REQUIREMENT_TURN_TCP, CC_REQUIREMENT_DOMAINS, CC_REQUIREMENT_HTTPS_INSPECTION,
-  };
-  CcStatus signaling, turn_udp, turn_tcp, media_udp, domains;
   CcRequirement *reason = NULL;
   CcRequirement *internet = NULL;
   CcVerdict verdict;
@@ -1405,9 +1027,10 @@ cc_diagnosis_verdict (GListModel  *requirements,
 
   title = profile ? cc_profile_get_title (profile) : "";
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
     {
-      CcStatus s = status_of (requirements, order[i], NULL);
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      CcStatus s = cc_requirement_get_status (req);
 
       if (s == CC_STATUS_PENDING || s == CC_STATUS_RUNNING)
         {
@@ -1417,39 +1040,11 @@ cc_diagnosis_verdict (GListModel  *requirements,
         }
     }
 
-  signaling = status_of (requirements, CC_REQUIREMENT_SIGNALING, NULL);
-  turn_udp = status_of (requirements, CC_REQUIREMENT_TURN_UDP, NULL);
-  turn_tcp = status_of (requirements, CC_REQUIREMENT_TURN_TCP, NULL);
-  media_udp = status_of (requirements, CC_REQUIREMENT_MEDIA_UDP, NULL);
-  domains = status_of (requirements, CC_REQUIREMENT_DOMAINS, NULL);
-
-  if (signaling == CC_STATUS_FAIL)
-    {
-      verdict = CC_VERDICT_BLOCKED;
-      status_of (requirements, CC_REQUIREMENT_SIGNALING, &reason);
-    }
-  else if (turn_udp == CC_STATUS_FAIL && turn_tcp == CC_STATUS_FAIL && media_udp == CC_STATUS_FAIL)
-    {
-      verdict = CC_VERDICT_BLOCKED;
-      status_of (requirements, CC_REQUIREMENT_TURN_UDP, &reason);
-    }
-  else if (is_bad (turn_udp) || is_bad (media_udp) || signaling == CC_STATUS_WARN || is_bad (domains))
-    {
-      verdict = CC_VERDICT_DEGRADED;
-      if (is_bad (turn_udp))
-        status_of (requirements, CC_REQUIREMENT_TURN_UDP, &reason);
-      else if (is_bad (media_udp))
-        status_of (requirements, CC_REQUIREMENT_MEDIA_UDP, &reason);
-      else if (signaling == CC_STATUS_WARN)
-        status_of (requirements, CC_REQUIREMENT_SIGNALING, &reason);
-      else
-        status_of (requirements, CC_REQUIREMENT_DOMAINS, &reason);
-    }
-  else
-    verdict = CC_VERDICT_READY;
+  verdict = weigh (requirements, &reason);
 
   if (summary != NULL && verdict == CC_VERDICT_BLOCKED &&
-      status_of (requirements, CC_REQUIREMENT_INTERNET, &internet) == CC_STATUS_FAIL && looks_offline (internet))
+      find_network_check (requirements, &internet) != NULL &&
+      cc_requirement_get_status (internet) == CC_STATUS_FAIL && looks_offline (internet))
     {
       *summary = g_strdup (_("This device looks offline, so calls cannot work from here. Check its connection (Wi-Fi or cable), then run the test again."));
       return verdict;
@@ -1470,7 +1065,8 @@ cc_diagnosis_verdict (GListModel  *requirements,
         case CC_VERDICT_DEGRADED:
         case CC_VERDICT_BLOCKED:
           if (reason != NULL && (verdict == CC_VERDICT_BLOCKED || cc_requirement_get_hint (reason) != NULL))
-            why = impact (reason, verdict == CC_VERDICT_BLOCKED ? CC_STATUS_FAIL : cc_requirement_get_status (reason));
+            why = entry_of (reason)->impact (reason, verdict == CC_VERDICT_BLOCKED
+                                                       ? CC_STATUS_FAIL : cc_requirement_get_status (reason));
           if (verdict == CC_VERDICT_DEGRADED && reason != NULL && quality_only (reason))
             *summary = quality_summary (reason);
           else if (reason != NULL && proxy_login_wanted (reason))
@@ -1509,22 +1105,20 @@ void
 cc_diagnosis_note_proxy (GListModel *requirements,
                          const char *proxy)
 {
-  static const CcRequirementKind udp_kinds[] = { CC_REQUIREMENT_TURN_UDP, CC_REQUIREMENT_MEDIA_UDP };
-
   g_return_if_fail (G_IS_LIST_MODEL (requirements));
 
   if (proxy == NULL || g_str_equal (proxy, "none") || g_str_equal (proxy, "direct://"))
     return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (udp_kinds); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
     {
-      CcRequirement *req = NULL;
-      CcStatus status = status_of (requirements, udp_kinds[i], &req);
+      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
+      CcStatus status = cc_requirement_get_status (req);
       g_autofree char *hint = NULL;
       g_autofree char *summary = NULL;
 
       /* A slow path is not one the proxy keeps closed. */
-      if (req == NULL || !is_bad (status) || quality_only (req))
+      if (!entry_of (req)->udp || !is_bad (status) || quality_only (req))
         continue;
 
       summary = g_strdup (cc_requirement_get_summary (req));
@@ -1539,7 +1133,7 @@ cc_diagnosis_note_offline (GListModel *requirements,
                            CcProfile  *profile)
 {
   CcRequirement *internet = NULL;
-  CcCheck *network = NULL;
+  CcCheck *network;
   GListModel *checks;
   guint n = g_list_model_get_n_items (requirements);
   guint judged = 0;
@@ -1547,17 +1141,7 @@ cc_diagnosis_note_offline (GListModel *requirements,
   g_return_val_if_fail (G_IS_LIST_MODEL (requirements), FALSE);
   g_return_val_if_fail (CC_IS_PROFILE (profile), FALSE);
 
-  status_of (requirements, CC_REQUIREMENT_INTERNET, &internet);
-  if (internet == NULL)
-    return FALSE;
-  checks = cc_requirement_get_checks (internet);
-  for (guint i = 0; i < g_list_model_get_n_items (checks) && network == NULL; i++)
-    {
-      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
-
-      if (CC_IS_NETWORK_CHECK (check))
-        network = check;
-    }
+  network = find_network_check (requirements, &internet);
   if (network == NULL)
     return FALSE;
 

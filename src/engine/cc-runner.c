@@ -1,10 +1,7 @@
-/* cc-runner.c: builds the checks a profile calls for, runs them concurrently on
- * the main context, and keeps requirement statuses and the verdict up to date.
- *
- * Why one file of over 800 lines: building the checks per requirement
- * (build_checks, keyed by the catalogue's kinds), running them with their
- * deadlines and keeping the model in step are one run's state; the
- * requirement list itself is cc-catalogue.c's, the verdict cc-diagnosis.c's.
+/* cc-runner.c: has each requirement of the catalogue build the checks the
+ * profile calls for (cc-catalogue-*.c), runs them concurrently on the main
+ * context, and keeps requirement statuses and the verdict up to date
+ * (cc-diagnosis.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
+#include "cc-catalogue-private.h"
 #include "cc-enums.h"
 #include "cc-check-private.h"
 #include "cc-dns-check.h"
@@ -34,11 +32,6 @@
 #include "cc-tls-roots.h"
 #include "cc-util.h"
 #include "cc-websocket-check.h"
-
-/* After the last send, a burst waits this long for late answers. */
-#define CC_BURST_GRACE_MS 1000
-/* A call needs, besides its stream: allocations, ICE checks, the drain. */
-#define CC_CALL_EXTRA_MS 2000
 
 struct _CcRunner
 {
@@ -102,308 +95,52 @@ find_requirement (CcRunner          *self,
   return req;
 }
 
-static gboolean
-is_sinkhole_cb (GInetAddress *address,
-                gpointer      user_data)
-{
-  return cc_profile_is_sinkhole (CC_PROFILE (user_data), address);
-}
-
-/* @extra_ms: time the check needs on top of the per-check timeout (a burst's
- * sending time, a WebSocket's hold). */
 static void
-add_timed (CcRunner          *self,
-           CcRequirementKind  requirement,
+build_add (CcCatalogueBuild  *build,
+           CcRequirementKind  kind,
            CcCheck           *check,
            CcCheckRole        role,
            guint              extra_ms)
 {
+  CcRunner *self = build->runner;
+
   cc_check_set_timeout_ms (check, self->timeout_ms + extra_ms);
   cc_check_set_tls_database (check, self->tls_database);
   cc_check_set_proxy_resolver (check, self->proxy_resolver);
-  cc_requirement_add_check (find_requirement (self, requirement), check, role);
+  cc_requirement_add_check (find_requirement (self, kind), check, role);
   /* The requirement holds it now. */
   g_object_unref (check);
 }
 
-static void
-add (CcRunner          *self,
-     CcRequirementKind  requirement,
-     CcCheck           *check,
-     CcCheckRole        role)
-{
-  add_timed (self, requirement, check, role, 0);
-}
-
-static CcCheck *
-dns_check (CcRunner   *self,
-           const char *host)
-{
-  return cc_dns_check_new (host, is_sinkhole_cb, self->profile);
-}
-
-static CcIceServer *
-find_credentials (CcRunner    *self,
-                  const char  *host,
-                  guint16      port,
-                  CcTransport  transport)
-{
-  for (guint i = 0; self->ice_servers != NULL && i < self->ice_servers->len; i++)
-    {
-      CcIceServer *server = self->ice_servers->pdata[i];
-
-      if (server->is_turn && server->transport == transport && server->port == port &&
-          g_ascii_strcasecmp (server->host, host) == 0)
-        return server;
-    }
-
-  return NULL;
-}
-
-static CcCheck *
-allocate_check (CcRunner    *self,
-                const char  *host,
-                guint16      port,
-                CcTransport  transport)
-{
-  CcCheck *check = cc_stun_check_new (CC_STUN_MODE_ALLOCATE, transport, host, port);
-  CcIceServer *server = find_credentials (self, host, port, transport);
-
-  if (server != NULL)
-    {
-      cc_stun_check_set_credentials (CC_STUN_CHECK (check), server->username, server->credential);
-      cc_diagnosis_mark_turn_login (check, server->source);
-    }
-
-  return check;
-}
-
-static void
-add_burst (CcRunner          *self,
-           CcRequirementKind  requirement,
-           CcCheckRole        role,
-           const char        *host,
-           guint16            port,
-           CcTransport        transport,
-           guint              count,
-           guint              interval_ms)
-{
-  CcCheck *check = cc_stun_check_new (CC_STUN_MODE_BURST, transport, host, port);
-
-  cc_stun_check_set_burst (CC_STUN_CHECK (check), count, interval_ms);
-  /* The burst itself takes count × interval; the timeout is for what comes after. */
-  add_timed (self, requirement, check, role, count * interval_ms + CC_BURST_GRACE_MS);
-}
-
+/* Each requirement of the catalogue gets its checks from the profile. */
 static void
 build_checks (CcRunner *self)
 {
-  GPtrArray *websockets = cc_profile_get_websockets (self->profile);
-  GPtrArray *turns = cc_profile_get_turn_servers (self->profile);
-  GPtrArray *stuns = cc_profile_get_stun_servers (self->profile);
-  GPtrArray *domains = cc_profile_get_domains (self->profile);
-  const char *probe_host = cc_profile_get_probe_host (self->profile);
-  g_autofree char *probe_url = NULL;
-  gboolean burst_tcp_added = FALSE;
+  g_autoptr(GHashTable) allocations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  CcCatalogueBuild build = {
+    .profile = self->profile,
+    .ice_servers = self->ice_servers,
+    .hold_seconds = self->hold_seconds,
+    .add = build_add,
+    .runner = self,
+    .allocations = allocations,
+  };
+  GListModel *checks;
 
-  /* internet */
-  probe_url = g_strdup_printf ("https://%s/", probe_host ? probe_host : "localhost");
+  for (CcRequirementKind kind = 0; kind < CC_N_REQUIREMENTS; kind++)
+    cc_catalogue_get_entry (kind)->build (&build);
+
+  /* The network check says which proxy and connectivity the run had. */
   g_clear_object (&self->network_check);
-  self->network_check = CC_NETWORK_CHECK (g_object_ref (cc_network_check_new (probe_url)));
-  add (self, CC_REQUIREMENT_INTERNET, CC_CHECK (self->network_check), CC_CHECK_ROLE_ESSENTIAL);
-  /* Whether the resolver answers at all: the probe host, and the relay's and the
-   * media server's names. A filter that blocks some names is not an offline
-   * device: the internet requirement fails only when none of them resolves. */
-  {
-    g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-    if (probe_host != NULL)
-      g_ptr_array_add (names, (gpointer) probe_host);
-    if (turns->len > 0)
-      g_ptr_array_add (names, ((CcProfileTurn *) turns->pdata[0])->host);
-    if (stuns->len > 0)
-      g_ptr_array_add (names, ((CcProfileStun *) stuns->pdata[0])->host);
-
-    for (guint i = 0; i < names->len; i++)
-      {
-        gboolean seen = FALSE;
-
-        for (guint j = 0; j < i; j++)
-          seen |= g_ascii_strcasecmp (names->pdata[i], names->pdata[j]) == 0;
-        if (!seen)
-          add (self, CC_REQUIREMENT_INTERNET, dns_check (self, names->pdata[i]), CC_CHECK_ROLE_ALTERNATIVE);
-      }
-  }
-
-  /* signaling, and the TLS chain seen on the way for https-inspection */
-  for (guint i = 0; i < websockets->len; i++)
+  checks = cc_requirement_get_checks (find_requirement (self, CC_REQUIREMENT_INTERNET));
+  for (guint i = 0; i < g_list_model_get_n_items (checks) && self->network_check == NULL; i++)
     {
-      CcProfileWebsocket *ws = websockets->pdata[i];
-      CcCheck *websocket;
+      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
 
-      add (self, CC_REQUIREMENT_SIGNALING, dns_check (self, ws->host), CC_CHECK_ROLE_SUPPORTING);
-      add (self, CC_REQUIREMENT_SIGNALING, cc_tcp_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
-      add (self, CC_REQUIREMENT_SIGNALING, cc_tls_check_new (ws->host, ws->port), CC_CHECK_ROLE_SUPPORTING);
-
-      websocket = cc_websocket_check_new (ws->url, ws->round_trip, ws->subprotocol, self->hold_seconds);
-      add_timed (self, CC_REQUIREMENT_SIGNALING, websocket,
-                 ws->essential ? CC_CHECK_ROLE_ESSENTIAL : CC_CHECK_ROLE_SUPPORTING,
-                 self->hold_seconds * 1000);
-
-      if (ws->essential)
-        {
-          CcCheck *inspection = cc_tls_check_new (ws->host, ws->port);
-
-          cc_tls_check_set_inspection_probe (CC_TLS_CHECK (inspection), ws->url, ws->round_trip,
-                                             ws->subprotocol);
-          add (self, CC_REQUIREMENT_HTTPS_INSPECTION, inspection, CC_CHECK_ROLE_ESSENTIAL);
-        }
+      if (CC_IS_NETWORK_CHECK (check))
+        self->network_check = CC_NETWORK_CHECK (g_steal_pointer (&check));
     }
-
-  /* turn-udp, turn-tcp */
-  for (guint i = 0; i < turns->len; i++)
-    {
-      CcProfileTurn *turn = turns->pdata[i];
-
-      static const CcTransport order[] = { CC_TRANSPORT_UDP, CC_TRANSPORT_TCP, CC_TRANSPORT_TLS };
-      CcCheck *allocations[G_N_ELEMENTS (order)] = { NULL, };
-
-      if (turn->transports & CC_TRANSPORT_UDP)
-        add (self, CC_REQUIREMENT_TURN_UDP,
-             cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, turn->host, turn->port),
-             CC_CHECK_ROLE_SUPPORTING);
-
-      for (guint t = 0; t < G_N_ELEMENTS (order); t++)
-        {
-          guint16 port = order[t] == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
-
-          if (!(turn->transports & order[t]))
-            continue;
-          allocations[t] = allocate_check (self, turn->host, port, order[t]);
-          add (self, order[t] == CC_TRANSPORT_UDP ? CC_REQUIREMENT_TURN_UDP : CC_REQUIREMENT_TURN_TCP,
-               g_object_ref (allocations[t]), CC_CHECK_ROLE_ALTERNATIVE);
-        }
-
-      /* With credentials, a short call through the relay on each transport; when
-       * the relay gives it no address, its allocation check says why. */
-      for (guint t = 0; t < G_N_ELEMENTS (order); t++)
-        {
-          guint16 port = order[t] == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
-          CcIceServer *server = find_credentials (self, turn->host, port, order[t]);
-          CcCheck *call;
-
-          if (allocations[t] == NULL || server == NULL)
-            continue;
-          call = cc_call_check_new (order[t], turn->host, port, server->username, server->credential);
-          cc_diagnosis_mark_turn_login (call, server->source);
-          cc_call_check_set_allocation (CC_CALL_CHECK (call), allocations[t]);
-          add_timed (self, order[t] == CC_TRANSPORT_UDP ? CC_REQUIREMENT_MEDIA_UDP : CC_REQUIREMENT_TURN_TCP, call,
-                     CC_CHECK_ROLE_SUPPORTING, CC_CALL_STREAM_MS + CC_CALL_RAMP_MS + CC_CALL_EXTRA_MS);
-        }
-
-      for (guint t = 0; t < G_N_ELEMENTS (order); t++)
-        g_clear_object (&allocations[t]);
-
-      /* The same burst as on the UDP path, over TCP, to compare what the fallback gives. */
-      if ((turn->transports & CC_TRANSPORT_TCP) && !burst_tcp_added && stuns->len > 0)
-        {
-          CcProfileStun *stun = stuns->pdata[0];
-
-          add_burst (self, CC_REQUIREMENT_TURN_TCP, CC_CHECK_ROLE_SUPPORTING, turn->host, turn->port,
-                     CC_TRANSPORT_TCP, stun->burst_count, stun->burst_interval_ms);
-          burst_tcp_added = TRUE;
-        }
-    }
-
-  /* TURN servers given only in --ice-servers */
-  for (guint i = 0; self->ice_servers != NULL && i < self->ice_servers->len; i++)
-    {
-      CcIceServer *server = self->ice_servers->pdata[i];
-      gboolean in_profile = FALSE;
-
-      if (!server->is_turn)
-        continue;
-
-      for (guint j = 0; j < turns->len && !in_profile; j++)
-        {
-          CcProfileTurn *turn = turns->pdata[j];
-          guint16 port = server->transport == CC_TRANSPORT_TLS ? turn->tls_port : turn->port;
-
-          in_profile = (turn->transports & server->transport) && port == server->port &&
-                       g_ascii_strcasecmp (turn->host, server->host) == 0;
-        }
-
-      if (!in_profile)
-        add (self, server->transport == CC_TRANSPORT_UDP ? CC_REQUIREMENT_TURN_UDP : CC_REQUIREMENT_TURN_TCP,
-             allocate_check (self, server->host, server->port, server->transport),
-             CC_CHECK_ROLE_ALTERNATIVE);
-    }
-
-  /* media-udp */
-  for (guint i = 0; i < stuns->len; i++)
-    {
-      CcProfileStun *stun = stuns->pdata[i];
-
-      add (self, CC_REQUIREMENT_MEDIA_UDP,
-           cc_stun_check_new (CC_STUN_MODE_BINDING, CC_TRANSPORT_UDP, stun->host, stun->port),
-           CC_CHECK_ROLE_SUPPORTING);
-      add_burst (self, CC_REQUIREMENT_MEDIA_UDP, CC_CHECK_ROLE_ESSENTIAL, stun->host, stun->port,
-                 CC_TRANSPORT_UDP, stun->burst_count, stun->burst_interval_ms);
-    }
-
-  /* domains */
-  for (guint i = 0; i < domains->len; i++)
-    {
-      CcProfileDomain *domain = domains->pdata[i];
-      CcCheckRole role = domain->role == CC_DOMAIN_ROLE_SUPPORTING
-        ? CC_CHECK_ROLE_SUPPORTING : CC_CHECK_ROLE_ESSENTIAL;
-
-      if (domain->hosts[0] == NULL)
-        {
-          g_autofree char *note = g_strdup_printf (_("No fixed name under %s is known: its names are assigned per call or per customer, so it cannot be tested from here. Allow it as written."),
-                                                   domain->pattern);
-          CcCheck *check = cc_note_check_new (CC_CHECK_KIND_UNVERIFIED, domain->pattern, note);
-
-          cc_check_set_domain (check, domain->pattern);
-          add (self, CC_REQUIREMENT_DOMAINS, check, role);
-          continue;
-        }
-
-      for (guint j = 0; domain->hosts[j] != NULL; j++)
-        {
-          CcCheck *check;
-
-          if (domain->probe == CC_DOMAIN_PROBE_HTTPS)
-            {
-              g_autofree char *url = g_strdup_printf ("https://%s/", domain->hosts[j]);
-              g_autofree char *name = g_strdup (domain->hosts[j]);
-              char *colon = strchr (name, ':');
-              CcCheck *lookup;
-
-              /* The name lookup on its own, so that a sinkholed or missing name
-               * is named as the cause of a failed request. */
-              if (colon != NULL)
-                *colon = '\0';
-              lookup = dns_check (self, name);
-              cc_check_set_domain (lookup, domain->pattern);
-              add (self, CC_REQUIREMENT_DOMAINS, lookup, CC_CHECK_ROLE_SUPPORTING);
-
-              check = cc_https_check_new (url);
-            }
-          else
-            {
-              g_autofree char *name = g_strdup (domain->hosts[j]);
-              char *colon = strchr (name, ':');
-
-              if (colon != NULL && strchr (colon + 1, ':') == NULL)
-                *colon = '\0';
-              check = dns_check (self, name);
-            }
-
-          cc_check_set_domain (check, domain->pattern);
-          add (self, CC_REQUIREMENT_DOMAINS, check, role);
-        }
-    }
+  g_assert (self->network_check != NULL);
 }
 
 static void
