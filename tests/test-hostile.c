@@ -90,7 +90,7 @@
 #define STUN_HEADER_BYTES     20
 #define STUN_ID_OFFSET        8
 /* The most a TURN client should try against a server that challenges forever:
- * one request, then one per realm the check accepts to retry (cc-stun-check.c,
+ * one request, then one per realm the check accepts to retry (cc-turn-allocate-check.c,
  * STUN_MAX_AUTH_ROUNDS), or one per allowed 438 (STUN_MAX_NONCE_RETRIES). */
 #define TURN_401_SAME_REALM_REQUESTS  2
 #define TURN_401_NEW_REALM_REQUESTS   3

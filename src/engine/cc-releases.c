@@ -142,3 +142,70 @@ cc_releases_wait_finish (GAsyncResult  *result,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ---- a TURN release written on a stream ---- */
+
+typedef struct
+{
+  GIOStream    *stream;
+  GBytes       *bytes;
+  GCancellable *cancellable;
+  GSource      *limit;
+} StreamRelease;
+
+static void
+stream_release_free (StreamRelease *release)
+{
+  cc_releases_end ();
+  if (release->limit != NULL)
+    {
+      g_source_destroy (release->limit);
+      g_source_unref (release->limit);
+    }
+  g_clear_object (&release->cancellable);
+  g_clear_object (&release->stream);
+  g_clear_pointer (&release->bytes, g_bytes_unref);
+  g_free (release);
+}
+
+static gboolean
+stream_release_limit_cb (gpointer user_data)
+{
+  StreamRelease *release = user_data;
+
+  g_cancellable_cancel (release->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stream_release_written_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  StreamRelease *release = user_data;
+
+  /* Best effort (cc-releases.h). */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
+  g_io_stream_close_async (release->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  stream_release_free (release);
+}
+
+void
+cc_releases_write_and_close (GIOStream *stream,
+                             GBytes    *bytes)
+{
+  StreamRelease *release = g_new0 (StreamRelease, 1);
+
+  cc_releases_begin ();
+  release->stream = stream;
+  release->bytes = bytes;
+  release->cancellable = g_cancellable_new ();
+  release->limit = g_timeout_source_new (CC_RELEASES_WRITE_LIMIT_MS);
+  g_source_set_callback (release->limit, stream_release_limit_cb, release, NULL);
+  g_source_set_name (release->limit, "[connection-check] TURN release limit");
+  g_source_attach (release->limit, g_main_context_get_thread_default ());
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   G_PRIORITY_DEFAULT, release->cancellable,
+                                   stream_release_written_cb, release);
+}

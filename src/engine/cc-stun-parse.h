@@ -3,7 +3,8 @@
  * outstanding transaction (MESSAGE-INTEGRITY included), and the attributes the
  * check reports (XOR-MAPPED-ADDRESS, XOR-RELAYED-ADDRESS, LIFETIME,
  * ALTERNATE-SERVER, ERROR-CODE, REALM, NONCE). Internal to the engine: used by
- * cc-stun-check.c and by the fuzzer (tests/fuzz/fuzz-stun.c).
+ * the STUN checks (cc-stun-check.c and its usages, cc-stun-channel.c) and by
+ * the fuzzer (tests/fuzz/fuzz-stun.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
