@@ -125,6 +125,38 @@ row_states (CcWindow *window)
   return states;
 }
 
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Run first, before any other test has run: a window nobody ran has not
+ * parsed the system's trust store (a few MB of heap, README "Memory"); its
+ * first run does, once, before the checks start. */
+static void
+test_idle_without_trust_store (void)
+{
+  g_autofree char *profile = lab_profile ("lab-ok.conf.in");
+  CcWindow *window = open_window (profile, 3);
+
+  wait_until (window_mapped, window);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (cc_tls_database_get_system_loads (), ==, 0);
+  g_assert_false (cc_tls_is_warm ());
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  /* Running at once, while the store is parsed on a thread. */
+  g_assert_true (cc_runner_is_running (cc_window_get_runner (window)));
+  g_assert_cmpstr (cc_window_get_page (window), ==, "results");
+  wait_until (run_finished, window);
+  g_assert_cmpint (cc_runner_get_verdict (cc_window_get_runner (window)), ==, CC_VERDICT_READY);
+  g_assert_cmpuint (cc_tls_database_get_system_loads (), ==, 1);
+  g_assert_true (cc_tls_is_warm ());
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_ready (void)
 {
@@ -1144,6 +1176,8 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
+  /* First: before any run of this process. */
+  g_test_add_func ("/ui/idle-without-trust-store", test_idle_without_trust_store);
   g_test_add_func ("/ui/ready", test_ready);
   g_test_add_func ("/ui/blocked", test_blocked);
   g_test_add_func ("/ui/stop-midway", test_stop_midway);

@@ -483,43 +483,29 @@ cc_runner_set_resolver (CcRunner   *self,
   g_set_object (&self->resolver, resolver);
 }
 
-void
-cc_runner_run_async (CcRunner            *self,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+/* The run proper, once the trust stores are parsed: before any check's clock
+ * starts. */
+static void
+cc_runner_begin (CcRunner *self)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
   guint n;
 
-  g_return_if_fail (CC_IS_RUNNER (self));
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_runner_run_async);
-
-  if (self->task != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("A test is already running."));
-      return;
-    }
-
-  /* Trust stores are parsed here, before any check's clock starts. */
   cc_tls_warm_up ();
   if (self->tls_database == NULL)
     {
       self->tls_database = cc_tls_database_new (cc_profile_get_ca_file (self->profile), &error);
       if (self->tls_database == NULL)
         {
+          g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
           g_task_return_error (task, g_steal_pointer (&error));
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
           return;
         }
     }
 
-  self->task = g_object_ref (task);
   self->verdict = CC_VERDICT_UNKNOWN;
   g_clear_pointer (&self->summary, g_free);
   g_clear_pointer (&self->started, g_date_time_unref);
@@ -598,6 +584,52 @@ cc_runner_run_async (CcRunner            *self,
       cc_runner_start_check (self, others->pdata[i], others->pdata[i + 1]);
     g_object_unref (self);
   }
+}
+
+static void
+cc_runner_warmed_up_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(CcRunner) self = user_data;
+
+  cc_tls_warm_up_finish (result);
+  cc_runner_begin (self);
+}
+
+void
+cc_runner_run_async (CcRunner            *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_RUNNER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_runner_run_async);
+
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("A test is already running."));
+      return;
+    }
+
+  self->task = g_object_ref (task);
+  if (cc_tls_is_warm ())
+    {
+      cc_runner_begin (self);
+      return;
+    }
+
+  /* The process's first run: the trust stores are parsed on a thread (the
+   * idle window does not hold them, README "Memory"), and the checks start
+   * once they are. Running from now on, so that a window says so at once. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  cc_tls_warm_up_async (cc_runner_warmed_up_cb, g_object_ref (self));
 }
 
 CcVerdict

@@ -42,6 +42,9 @@ void         cc_runner_set_proxy_resolver (CcRunner        *self,
 void         cc_runner_set_resolver       (CcRunner        *self,
                                            CcResolver      *resolver);
 
+/* Running at once. The process's first run parses the trust stores on a
+ * thread first (cc_tls_warm_up_async()), and builds and starts its checks
+ * after that; later runs build them before this returns. */
 void         cc_runner_run_async          (CcRunner            *self,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,

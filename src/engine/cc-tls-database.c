@@ -152,7 +152,7 @@ cc_tls_database_init (CcTlsDatabase *self)
 
 /* The process's one parsed copy of the system store, wrapped (see the top). */
 static CcTlsDatabase *system_database;
-static guint system_loads;
+static gint system_loads;
 
 GTlsDatabase *
 cc_tls_database_get_system (void)
@@ -162,14 +162,17 @@ cc_tls_database_get_system (void)
   if (g_once_init_enter (&initialized))
     {
       GTlsBackend *backend = g_tls_backend_get_default ();
-      GTlsDatabase *system = g_tls_backend_get_default_database (backend);
+      GTlsDatabase *system;
+
+      /* Counted as the parse begins, so that one under way counts too. */
+      g_atomic_int_inc (&system_loads);
+      system = g_tls_backend_get_default_database (backend);
 
       /* Someone made a CcTlsDatabase the default already: nothing to parse. */
       if (CC_IS_TLS_DATABASE (system))
         system_database = CC_TLS_DATABASE (system);
       else if (system != NULL)
         {
-          system_loads++;
           system_database = g_object_new (CC_TYPE_TLS_DATABASE, NULL);
           system_database->system = system;
           g_tls_backend_set_default_database (backend, G_TLS_DATABASE (system_database));
@@ -184,7 +187,7 @@ cc_tls_database_get_system (void)
 guint
 cc_tls_database_get_system_loads (void)
 {
-  return system_loads;
+  return g_atomic_int_get (&system_loads);
 }
 
 GTlsDatabase *

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (CcTlsDatabase, cc_tls_database, CC, TLS_DATABASE, GTlsData
  * Thread-safe; NULL when the TLS backend has no store. */
 GTlsDatabase *cc_tls_database_get_system       (void);
 
-/* How many times this process parsed the system's store: at most 1. */
+/* How many times this process parsed the system's store, or began to: at
+ * most 1 (0 in a window that has not run yet). */
 guint         cc_tls_database_get_system_loads (void);
 
 /* With @extra_ca_file NULL, returns cc_tls_database_get_system (). */

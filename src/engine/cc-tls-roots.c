@@ -115,26 +115,53 @@ public_roots (void)
   return roots;
 }
 
+/* Set once both are read; never cleared (they are kept for the process). */
+static gint warm;
+
 void
 cc_tls_warm_up (void)
 {
+  g_autoptr(GTlsDatabase) system = NULL;
+
   /* Parsed once and kept by cc-tls-database.c; this reference only makes
    * sure it happens now. */
-  g_object_unref (cc_tls_database_get_system ());
+  system = cc_tls_database_get_system ();
   public_roots ();
+  g_atomic_int_set (&warm, TRUE);
 }
 
-static gpointer
-warm_up_thread (gpointer user_data)
+gboolean
+cc_tls_is_warm (void)
+{
+  return g_atomic_int_get (&warm);
+}
+
+static void
+warm_up_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
   cc_tls_warm_up ();
-  return NULL;
+  g_task_return_boolean (task, TRUE);
 }
 
 void
-cc_tls_warm_up_in_background (void)
+cc_tls_warm_up_async (GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
-  g_thread_unref (g_thread_new ("cc-tls-warm-up", warm_up_thread, NULL));
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, cc_tls_warm_up_async);
+  g_task_run_in_thread (task, warm_up_thread);
+}
+
+void
+cc_tls_warm_up_finish (GAsyncResult *result)
+{
+  g_return_if_fail (g_task_is_valid (result, NULL));
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
 static GBytes *

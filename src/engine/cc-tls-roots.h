@@ -38,8 +38,15 @@ CcTlsRoot   cc_tls_classify_chain (GTlsDatabase     *database,
  * process, so that no check pays for it while its clock runs. */
 void        cc_tls_warm_up                (void);
 
-/* The same on a thread of its own, for a window that must not stall; a run
- * that starts meanwhile waits for it to finish. */
-void        cc_tls_warm_up_in_background  (void);
+/* Whether cc_tls_warm_up() has finished in this process. */
+gboolean    cc_tls_is_warm                (void);
+
+/* cc_tls_warm_up() on a thread, for a main loop that must not stall (the
+ * parsed store is tens of milliseconds and a few MB of heap: a run does it
+ * before its first check starts, not the window when it opens). Not
+ * cancellable: the store is parsed once, for every later run. */
+void        cc_tls_warm_up_async          (GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+void        cc_tls_warm_up_finish         (GAsyncResult        *result);
 
 G_END_DECLS

@@ -58,9 +58,9 @@ cc_application_startup (GApplication *app)
              "or install it (meson install).", APP_ID);
   self->settings = g_settings_new (APP_ID);
 
-  /* Parsing the trust stores takes tens of milliseconds: done while the
-   * window opens, so neither it nor the first run's checks wait for it. */
-  cc_tls_warm_up_in_background ();
+  /* The trust stores are not parsed here: the first run does it, on a
+   * thread, before its checks start (cc_runner_run_async), so that a window
+   * nobody ran does not hold them (README "Memory"). */
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.run", run_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.stop", stop_accels);
