@@ -157,6 +157,20 @@ test_idle_without_trust_store (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The banner's state class (bound to the runner in the template): @state
+ * and no other. */
+static void
+assert_banner_class (CcWindow   *window,
+                     const char *state)
+{
+  const char *states[] = { "running", "ready", "degraded", "blocked" };
+  GtkWidget *banner = cc_window_get_banner (window);
+
+  g_assert_true (gtk_widget_has_css_class (banner, "verdict"));
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    g_assert_cmpint (gtk_widget_has_css_class (banner, states[i]), ==, g_str_equal (states[i], state));
+}
+
 static void
 test_ready (void)
 {
@@ -167,10 +181,12 @@ test_ready (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   g_assert_cmpstr (cc_window_get_page (window), ==, "results");
   g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Testing Your Connection…");
+  assert_banner_class (window, "running");
 
   wait_until (run_finished, window);
 
   g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Ready for Calls");
+  assert_banner_class (window, "ready");
   states = row_states (window);
   g_assert_cmpuint (g_hash_table_size (states), ==, 7);
   g_assert_cmpstr (g_hash_table_lookup (states, "signaling"), ==, "Passed");
@@ -195,6 +211,7 @@ test_blocked (void)
   wait_until (run_finished, window);
 
   g_assert_cmpstr (cc_window_get_verdict_title (window), ==, "Calls Will Not Work");
+  assert_banner_class (window, "blocked");
   /* The banner says the verdict once: its text goes on from the title. */
   g_assert_null (strstr (cc_runner_get_summary (cc_window_get_runner (window)), "will not work"));
   g_assert_nonnull (strstr (cc_runner_get_summary (cc_window_get_runner (window)), "Calls cannot start"));

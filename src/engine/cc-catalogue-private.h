@@ -50,7 +50,7 @@ struct _CcCatalogueBuild
                              guint              extra_ms);
   gpointer    runner;
   /* TURN allocation checks made so far, by "transport host port": the test
-   * calls of later entries point at them (cc_catalogue_find_allocation ()). */
+   * calls of later entries point at them (cc_catalogue_add_call ()). */
   GHashTable *allocations;
 };
 
@@ -109,16 +109,8 @@ const CcCatalogueEntry *cc_catalogue_get_entry (CcRequirementKind kind);
 /* For the entries' build functions. */
 CcCheck     *cc_catalogue_dns_check         (CcCatalogueBuild *build,
                                              const char       *host);
-CcIceServer *cc_catalogue_find_credentials  (CcCatalogueBuild *build,
-                                             const char       *host,
-                                             guint16           port,
-                                             CcTransport       transport);
 /* A TURN allocation check, with the login from --ice-servers where one is given. */
 CcCheck     *cc_catalogue_allocate_check    (CcCatalogueBuild *build,
-                                             const char       *host,
-                                             guint16           port,
-                                             CcTransport       transport);
-CcCheck     *cc_catalogue_find_allocation   (CcCatalogueBuild *build,
                                              const char       *host,
                                              guint16           port,
                                              CcTransport       transport);

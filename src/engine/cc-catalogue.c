@@ -85,11 +85,12 @@ cc_catalogue_dns_check (CcCatalogueBuild *build,
   return cc_dns_check_new (host, is_sinkhole_cb, build->profile);
 }
 
-CcIceServer *
-cc_catalogue_find_credentials (CcCatalogueBuild *build,
-                               const char       *host,
-                               guint16           port,
-                               CcTransport       transport)
+/* The login --ice-servers gives for this relay, or NULL. */
+static CcIceServer *
+find_credentials (CcCatalogueBuild *build,
+                  const char       *host,
+                  guint16           port,
+                  CcTransport       transport)
 {
   for (guint i = 0; build->ice_servers != NULL && i < build->ice_servers->len; i++)
     {
@@ -120,7 +121,7 @@ cc_catalogue_allocate_check (CcCatalogueBuild *build,
                              CcTransport       transport)
 {
   CcCheck *check = cc_stun_check_new (CC_STUN_MODE_ALLOCATE, transport, host, port);
-  CcIceServer *server = cc_catalogue_find_credentials (build, host, port, transport);
+  CcIceServer *server = find_credentials (build, host, port, transport);
 
   if (server != NULL)
     {
@@ -133,11 +134,12 @@ cc_catalogue_allocate_check (CcCatalogueBuild *build,
   return check;
 }
 
-CcCheck *
-cc_catalogue_find_allocation (CcCatalogueBuild *build,
-                              const char       *host,
-                              guint16           port,
-                              CcTransport       transport)
+/* The allocation check made earlier in this build for this relay, or NULL. */
+static CcCheck *
+find_allocation (CcCatalogueBuild *build,
+                 const char       *host,
+                 guint16           port,
+                 CcTransport       transport)
 {
   g_autofree char *key = allocation_key (host, port, transport);
 
@@ -151,8 +153,8 @@ cc_catalogue_add_call (CcCatalogueBuild  *build,
                        guint16            port,
                        CcTransport        transport)
 {
-  CcIceServer *server = cc_catalogue_find_credentials (build, host, port, transport);
-  CcCheck *allocation = cc_catalogue_find_allocation (build, host, port, transport);
+  CcIceServer *server = find_credentials (build, host, port, transport);
+  CcCheck *allocation = find_allocation (build, host, port, transport);
   CcCheck *call;
 
   if (allocation == NULL || server == NULL)

@@ -584,6 +584,14 @@ explain_cause (CcCheck *check)
 /* Whether @req holds the network check (`internet` does) and it says the
  * device is offline: the system reports no network and no route, or the
  * run's evidence said so. */
+/* Whether @network (the network check) found nothing getting out. */
+static gboolean
+network_unreachable (CcCheck *network)
+{
+  return network != NULL && cc_check_get_status (network) == CC_STATUS_FAIL &&
+         cc_check_get_error (network) == CC_ERROR_UNREACHABLE;
+}
+
 static gboolean
 looks_offline (CcRequirement *req)
 {
@@ -594,8 +602,7 @@ looks_offline (CcRequirement *req)
       g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
 
       if (CC_IS_NETWORK_CHECK (check))
-        return cc_check_get_status (check) == CC_STATUS_FAIL &&
-               cc_check_get_error (check) == CC_ERROR_UNREACHABLE;
+        return network_unreachable (check);
     }
   return FALSE;
 }
@@ -1043,8 +1050,8 @@ cc_diagnosis_verdict (GListModel  *requirements,
   verdict = weigh (requirements, &reason);
 
   if (summary != NULL && verdict == CC_VERDICT_BLOCKED &&
-      find_network_check (requirements, &internet) != NULL &&
-      cc_requirement_get_status (internet) == CC_STATUS_FAIL && looks_offline (internet))
+      network_unreachable (find_network_check (requirements, &internet)) &&
+      cc_requirement_get_status (internet) == CC_STATUS_FAIL)
     {
       *summary = g_strdup (_("This device looks offline, so calls cannot work from here. Check its connection (Wi-Fi or cable), then run the test again."));
       return verdict;

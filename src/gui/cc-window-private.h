@@ -22,6 +22,9 @@ CcRunner *cc_window_get_runner (CcWindow      *self);
 gboolean    cc_window_offers_it_request (CcWindow *self);
 /* What the verdict banner's title says now. */
 const char *cc_window_get_verdict_title (CcWindow *self);
+/* The verdict banner (a box with the CSS classes "verdict", "card" and the
+ * state's: "running", "ready", "degraded" or "blocked"). */
+GtkWidget  *cc_window_get_banner (CcWindow *self);
 /* The visible page: "start" or "results". */
 const char *cc_window_get_page (CcWindow *self);
 /* The checklist (a GtkListBox of CcRequirementRow). */

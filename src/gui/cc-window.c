@@ -49,11 +49,7 @@ struct _CcWindow
   GtkButton            *start_button;
   GtkButton            *it_request_button;
   GtkBox               *verdict_box;
-  GtkStack             *verdict_icon_stack;
-  CcSpinner            *verdict_spinner;
-  GtkImage             *verdict_icon;
   GtkLabel             *verdict_title;
-  GtkLabel             *verdict_summary;
   GtkListBox           *requirements_list;
   GtkBox               *network_note;
   GtkLabel             *network_note_label;
@@ -76,7 +72,13 @@ struct _CcWindow
 
 G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static const char * const verdict_classes[] = { "running", "ready", "degraded", "blocked", NULL };
+enum {
+  PROP_0,
+  PROP_RUNNER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 cc_window_toast (CcWindow   *self,
@@ -88,15 +90,6 @@ cc_window_toast (CcWindow   *self,
   AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-cc_window_set_verdict_class (CcWindow   *self,
-                             const char *name)
-{
-  for (guint i = 0; verdict_classes[i] != NULL; i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_box), verdict_classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_box), name);
 }
 
 /* Whether a finished run found something IT can open (see
@@ -118,14 +111,112 @@ cc_window_has_it_request (CcWindow *self)
   return FALSE;
 }
 
+/* The banner's words, icon and CSS class for a runner's state (@verdict and
+ * @runner_summary are read only when it is not running). */
+static void
+describe_banner (gboolean     running,
+                 CcVerdict    verdict,
+                 const char  *runner_summary,
+                 const char **title,
+                 const char **summary,
+                 const char **icon,
+                 const char **css)
+{
+  if (running)
+    {
+      *title = _("Testing Your Connection…");
+      *summary = _("Each line below fills in as its test finishes. This takes a few seconds.");
+      *icon = NULL;
+      *css = "running";
+      return;
+    }
+
+  /* The same words and icon as an earlier run's report shows. */
+  cc_report_view_describe_verdict (verdict, title, icon, css);
+  *summary = verdict == CC_VERDICT_UNKNOWN
+             ? _("Not every test finished. Run it again for a complete answer.")
+             : runner_summary ? runner_summary : "";
+}
+
+/* The template's closures for the banner (cc-window.ui): each reads the
+ * runner's running, verdict and summary properties. */
+static char *
+banner_title (CcWindow   *self,
+              gboolean    running,
+              CcVerdict   verdict,
+              const char *runner_summary)
+{
+  const char *title, *summary, *icon, *css;
+
+  describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
+  return g_strdup (title);
+}
+
+static char *
+banner_summary (CcWindow   *self,
+                gboolean    running,
+                CcVerdict   verdict,
+                const char *runner_summary)
+{
+  const char *title, *summary, *icon, *css;
+
+  describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
+  return g_strdup (summary);
+}
+
+static char *
+banner_icon (CcWindow   *self,
+             gboolean    running,
+             CcVerdict   verdict,
+             const char *runner_summary)
+{
+  const char *title, *summary, *icon, *css;
+
+  describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
+  return g_strdup (icon);
+}
+
+static char *
+banner_page (CcWindow   *self,
+             gboolean    running,
+             CcVerdict   verdict,
+             const char *runner_summary)
+{
+  return g_strdup (running ? "spinner" : "icon");
+}
+
+static gboolean
+banner_spinning (CcWindow   *self,
+                 gboolean    running,
+                 CcVerdict   verdict,
+                 const char *runner_summary)
+{
+  return running;
+}
+
+static GStrv
+banner_classes (CcWindow   *self,
+                gboolean    running,
+                CcVerdict   verdict,
+                const char *runner_summary)
+{
+  const char *title, *summary, *icon, *css;
+  const char *classes[] = { "verdict", "card", NULL, NULL };
+
+  describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
+  classes[2] = css;
+  return g_strdupv ((char **) classes);
+}
+
+/* The banner's words, picture and class are bound to the runner in the
+ * template; the buttons, actions and the banner's accessible words follow
+ * here. */
 static void
 cc_window_update_verdict (CcWindow *self)
 {
   gboolean running = self->runner != NULL && cc_runner_is_running (self->runner);
   CcVerdict verdict = self->runner ? cc_runner_get_verdict (self->runner) : CC_VERDICT_UNKNOWN;
-  const char *title, *icon, *css;
-  const char *summary = self->runner ? cc_runner_get_summary (self->runner) : NULL;
-
+  const char *title, *summary, *icon, *css;
   gboolean main_page = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), self->main_page) == 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running && main_page);
@@ -141,40 +232,14 @@ cc_window_update_verdict (CcWindow *self)
   }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-report", !running && self->runner != NULL);
 
-  if (running)
-    {
-      title = _("Testing Your Connection…");
-      summary = _("Each line below fills in as its test finishes. This takes a few seconds.");
-      icon = NULL;
-      css = "running";
-    }
-  else
-    {
-      /* The same words and icon as an earlier run's report shows. */
-      cc_report_view_describe_verdict (verdict, &title, &icon, &css);
-      if (verdict == CC_VERDICT_UNKNOWN)
-        summary = _("Not every test finished. Run it again for a complete answer.");
-    }
+  if (self->runner == NULL)
+    return;
 
-  gtk_label_set_text (self->verdict_title, title);
-  gtk_label_set_text (self->verdict_summary, summary ? summary : "");
-  cc_window_set_verdict_class (self, css);
-
-  if (icon != NULL)
-    {
-      gtk_image_set_from_icon_name (self->verdict_icon, icon);
-      gtk_stack_set_visible_child_name (self->verdict_icon_stack, "icon");
-      cc_spinner_set_spinning (self->verdict_spinner, FALSE);
-    }
-  else
-    {
-      gtk_stack_set_visible_child_name (self->verdict_icon_stack, "spinner");
-      cc_spinner_set_spinning (self->verdict_spinner, TRUE);
-    }
-
+  describe_banner (running, verdict, cc_runner_get_summary (self->runner),
+                   &title, &summary, &icon, &css);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->verdict_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary ? summary : "",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary,
                                   -1);
 }
 
@@ -402,6 +467,7 @@ start_run (CcWindow           *self,
   self->runner = cc_runner_new (profile);
   cc_runner_set_ice_servers (self->runner, ice_servers);
   cc_run_options_configure (options, self->runner);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNER]);
 
   /* The banner follows the runner, not the end of our own callback. */
   g_signal_connect_object (self->runner, "notify::running", G_CALLBACK (runner_running_cb),
@@ -923,12 +989,37 @@ cc_window_dispose (GObject *object)
 }
 
 static void
+cc_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNER:
+      g_value_set_object (value, self->runner);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cc_window_class_init (CcWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cc_window_dispose;
+  object_class->get_property = cc_window_get_property;
+
+  /* The current run's runner (a new one per run): the banner is bound to it. */
+  properties[PROP_RUNNER] =
+    g_param_spec_object ("runner", NULL, NULL, CC_TYPE_RUNNER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->map = cc_window_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/whereby/ConnectionCheck/cc-window.ui");
@@ -942,11 +1033,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, it_request_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_box);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_icon_stack);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_spinner);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_title);
-  gtk_widget_class_bind_template_child (widget_class, CcWindow, verdict_summary);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, requirements_list);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, network_note);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, network_note_label);
@@ -954,6 +1041,13 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, report_view);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, compare_view);
+
+  gtk_widget_class_bind_template_callback (widget_class, banner_title);
+  gtk_widget_class_bind_template_callback (widget_class, banner_summary);
+  gtk_widget_class_bind_template_callback (widget_class, banner_icon);
+  gtk_widget_class_bind_template_callback (widget_class, banner_page);
+  gtk_widget_class_bind_template_callback (widget_class, banner_spinning);
+  gtk_widget_class_bind_template_callback (widget_class, banner_classes);
 
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_activated);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_activated);
@@ -1072,6 +1166,14 @@ cc_window_offers_it_request (CcWindow *self)
 {
   g_return_val_if_fail (CC_IS_WINDOW (self), FALSE);
   return gtk_widget_get_visible (GTK_WIDGET (self->it_request_button));
+}
+
+GtkWidget *
+cc_window_get_banner (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->verdict_box);
 }
 
 const char *
