@@ -118,3 +118,14 @@ cc_test_assert_contains (const char *haystack,
   if (haystack == NULL || strstr (haystack, needle) == NULL)
     g_error ("“%s” not found in:\n%s", needle, haystack ? haystack : "(null)");
 }
+
+void
+cc_test_run_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  CcTestRun *run = user_data;
+
+  run->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &run->error);
+  run->done = TRUE;
+}

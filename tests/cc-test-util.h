@@ -41,6 +41,19 @@ void     cc_test_run_checks        (CcCheck       **checks,
 /* The same for one check, without a cancellable; returns its status. */
 CcStatus cc_test_run_check         (CcCheck        *check);
 
+/* A run of cc_runner_run_async() with cc_test_run_done_cb as its callback and
+ * this as its data: done, its error (to clear) and verdict once it ended. */
+typedef struct
+{
+  gboolean   done;
+  GError    *error;
+  CcVerdict  verdict;
+} CcTestRun;
+
+void     cc_test_run_done_cb       (GObject        *object,
+                                    GAsyncResult   *result,
+                                    gpointer        user_data);
+
 /* Fails the test, quoting both, unless @needle is in @haystack. */
 void     cc_test_assert_contains   (const char     *haystack,
                                     const char     *needle);

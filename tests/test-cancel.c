@@ -25,6 +25,7 @@
 #include "cc-call-check.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-test-util.h"
 
 /* How many runs are started and stopped. */
 #define STORM_RUNS          100
@@ -334,28 +335,10 @@ take_census (Census *census)
   census->children = count_children ();
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-  CcVerdict verdict;
-} RunWait;
-
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  RunWait *wait = user_data;
-
-  wait->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
 static gboolean
 run_done (gpointer data)
 {
-  return ((RunWait *) data)->done;
+  return ((CcTestRun *) data)->done;
 }
 
 typedef struct
@@ -462,13 +445,13 @@ static void
 warm_up (void)
 {
   g_autoptr(CcRunner) runner = new_runner ();
-  RunWait wait = { 0 };
+  CcTestRun wait = { 0 };
 
   /* A process's first run parses the trust stores on a thread and builds its
    * checks after that: parsed here, this run builds them at once, as every
    * run of the storm does. */
   cc_tls_warm_up ();
-  cc_runner_run_async (runner, NULL, run_done_cb, &wait);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &wait);
   track_run (runner);
   assert_every_kind (runner);
   if (!iterate_until (run_done, &wait, RUN_LIMIT_MS))
@@ -596,7 +579,7 @@ test_storm (void)
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       CcRunner *runner = new_runner ();
-      RunWait wait = { 0 };
+      CcTestRun wait = { 0 };
       Stop stop = { cancellable, run % 2 == 1 ? &runner : NULL };
       guint delay_ms;
       guint stop_source = 0;
@@ -607,7 +590,7 @@ test_storm (void)
       else
         delay_ms = g_test_rand_int_range (0, CANCEL_MAX_MS);
 
-      cc_runner_run_async (runner, cancellable, run_done_cb, &wait);
+      cc_runner_run_async (runner, cancellable, cc_test_run_done_cb, &wait);
       cancel_at = g_get_monotonic_time () + (gint64) delay_ms * 1000;
       track_run (runner);
       if (delay_ms == 0)
@@ -704,9 +687,7 @@ main (int   argc,
   if (strstr (g_getenv ("LD_PRELOAD") ? g_getenv ("LD_PRELOAD") : "", "vgpreload") != NULL)
     slow = VALGRIND_SLOWDOWN;
 
-  lab = cc_lab_new (&error);
-  if (lab == NULL)
-    g_error ("The lab could not start: %s", error->message);
+  lab = cc_lab_start (NULL);
 
   template = g_test_build_filename (G_TEST_DIST, "profiles", "lab-ok.conf.in", NULL);
   profile_path = cc_lab_write_file (lab, "lab-ok.conf", template, &error);

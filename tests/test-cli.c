@@ -1078,31 +1078,12 @@ test_bad_ice_files (void)
 
 /* In-process: the runner's model notifies, and a cancelled run ends promptly
  * with every check settled. */
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-  CcVerdict verdict;
-  guint     status_notifications;
-} RunWait;
-
-static void
-runner_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  RunWait *wait = user_data;
-
-  wait->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
 static void
 status_notified_cb (GObject    *object,
                     GParamSpec *pspec,
                     gpointer    user_data)
 {
-  ((RunWait *) user_data)->status_notifications++;
+  (*(guint *) user_data)++;
 }
 
 static gboolean
@@ -1139,7 +1120,7 @@ test_proxy_login_apart (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *url = NULL;
   g_autofree char *json = NULL;
-  RunWait wait = { 0 };
+  CcTestRun wait = { 0 };
   JsonObject *report;
 
   g_assert_no_error (error);
@@ -1147,7 +1128,7 @@ test_proxy_login_apart (void)
   cc_run_options_configure (&(CcRunOptions) { .proxy = url, .proxy_username = (char *) "alice",
                                               .proxy_password = (char *) password, .timeout_seconds = 3 },
                             runner);
-  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (wait.error);
@@ -1169,17 +1150,18 @@ test_runner_model (void)
 {
   g_autoptr(CcRunner) runner = lab_runner ("lab-ok.conf.in");
   GListModel *reqs = cc_runner_get_requirements (runner);
-  RunWait wait = { 0 };
+  CcTestRun wait = { 0 };
+  guint status_notifications = 0;
 
   g_assert_cmpuint (g_list_model_get_n_items (reqs), ==, 7);
   for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
     {
       g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
-      g_signal_connect (req, "notify::status", G_CALLBACK (status_notified_cb), &wait);
+      g_signal_connect (req, "notify::status", G_CALLBACK (status_notified_cb), &status_notifications);
     }
 
   cc_runner_set_timeout_ms (runner, 3000);
-  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &wait);
   g_assert_true (cc_runner_is_running (runner));
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
@@ -1187,7 +1169,7 @@ test_runner_model (void)
   g_assert_no_error (wait.error);
   g_assert_cmpint (wait.verdict, ==, CC_VERDICT_READY);
   /* Each requirement went pending → running → its result. */
-  g_assert_cmpuint (wait.status_notifications, >=, 7 * 2);
+  g_assert_cmpuint (status_notifications, >=, 7 * 2);
   g_assert_false (cc_runner_is_running (runner));
   g_assert_nonnull (cc_runner_get_summary (runner));
 
@@ -1204,13 +1186,13 @@ test_runner_cancel (void)
   g_autoptr(CcRunner) runner = lab_runner ("lab-silent.conf.in");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GListModel *reqs = cc_runner_get_requirements (runner);
-  RunWait wait = { 0 };
+  CcTestRun wait = { 0 };
   gint64 start;
 
   /* Silent servers would keep it busy for 10 s; the cancel comes after 200 ms. */
   cc_runner_set_timeout_ms (runner, 10000);
   start = g_get_monotonic_time ();
-  cc_runner_run_async (runner, cancellable, runner_done_cb, &wait);
+  cc_runner_run_async (runner, cancellable, cc_test_run_done_cb, &wait);
   g_timeout_add (200, cancel_cb, cancellable);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
@@ -1238,7 +1220,7 @@ test_runner_cancel (void)
   /* The same runner runs again afterwards. */
   wait.done = FALSE;
   cc_runner_set_timeout_ms (runner, 500);
-  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (wait.error);
@@ -1360,13 +1342,13 @@ test_saved_report (void)
   g_autofree char *ice_path = lab_file ("ice-servers.json.in");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) servers = cc_ice_servers_load (ice_path, &error);
-  RunWait wait = { 0 };
+  CcTestRun wait = { 0 };
   const char *names[] = { "report.txt", "report.json" };
 
   g_assert_no_error (error);
   cc_runner_set_ice_servers (runner, servers);
   cc_runner_set_timeout_ms (runner, 3000);
-  cc_runner_run_async (runner, NULL, runner_done_cb, &wait);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (wait.error);
@@ -1571,15 +1553,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  lab = cc_lab_new (&error);
-  /* coturn and openssl come with tools/install-deps --test: not a reason to skip. */
-  if (lab == NULL)
-    g_error ("The lab could not start: %s", error->message);
+  lab = cc_lab_start (NULL);
 
   g_test_add_func ("/cli/ok", test_ok);
   g_test_add_func ("/cli/ok-with-credentials", test_ok_with_credentials);

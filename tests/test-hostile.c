@@ -1601,11 +1601,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  lab = cc_lab_new (&error);
-  if (lab == NULL)
-    g_error ("The lab could not start: %s", error->message);
-  lab_database = g_tls_file_database_new (cc_lab_get_ca_file (lab), &error);
-  g_assert_no_error (error);
+  lab = cc_lab_start (&lab_database);
   lab_certificate = cc_lab_new_server_certificate (lab, &error);
   g_assert_no_error (error);
 

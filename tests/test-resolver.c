@@ -72,10 +72,39 @@ test_fallback_lookup_by_name_finish (GResolver     *resolver,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Reverse lookups: "fallback.test" for 192.0.2.10, an error otherwise. */
+static void
+test_fallback_lookup_by_address_async (GResolver           *resolver,
+                                       GInetAddress        *address,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  g_autofree char *text = g_inet_address_to_string (address);
+
+  TEST_FALLBACK (resolver)->lookups++;
+  if (g_str_equal (text, "192.0.2.10"))
+    g_task_return_pointer (task, g_strdup ("fallback.test"), g_free);
+  else
+    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "not %s", text);
+}
+
+static char *
+test_fallback_lookup_by_address_finish (GResolver     *resolver,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 test_fallback_class_init (TestFallbackClass *klass)
 {
   GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  resolver_class->lookup_by_address_async = test_fallback_lookup_by_address_async;
+  resolver_class->lookup_by_address_finish = test_fallback_lookup_by_address_finish;
 
   resolver_class->lookup_by_name_async = test_fallback_lookup_by_name_async;
   resolver_class->lookup_by_name_finish = test_fallback_lookup_by_name_finish;
@@ -553,21 +582,54 @@ test_fallback (void)
   g_rmdir (dir);
 }
 
+static void
+reverse_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  g_autofree char *name = g_resolver_lookup_by_address_finish (G_RESOLVER (object), result,
+                                                               &lookup->error);
+
+  /* (Lookup holds addresses: the name goes in as one.) */
+  if (name != NULL)
+    lookup->addresses = g_list_append (NULL, g_steal_pointer (&name));
+  lookup->done = TRUE;
+}
+
+/* What the resolver does not look up itself (reverse, service and record
+ * lookups) goes to its fallback, and the fallback's answer or error comes
+ * back through the resolver's _finish. */
+static void
+test_delegation (void)
+{
+  g_autoptr(TestFallback) fallback = g_object_new (TEST_TYPE_FALLBACK, NULL);
+  g_autoptr(CcResolver) resolver = new_resolver (G_RESOLVER (fallback));
+  g_autoptr(GInetAddress) known = g_inet_address_new_from_string ("192.0.2.10");
+  g_autoptr(GInetAddress) unknown = g_inet_address_new_from_string ("192.0.2.11");
+  Lookup lookup = { 0 };
+
+  g_resolver_lookup_by_address_async (G_RESOLVER (resolver), known, NULL, reverse_cb, &lookup);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
+  g_assert_no_error (lookup.error);
+  g_assert_cmpstr (lookup.addresses->data, ==, "fallback.test");
+  g_list_free_full (g_steal_pointer (&lookup.addresses), g_free);
+
+  lookup.done = FALSE;
+  g_resolver_lookup_by_address_async (G_RESOLVER (resolver), unknown, NULL, reverse_cb, &lookup);
+  cc_test_iterate_until (&lookup.done, CC_TEST_WAIT_LIMIT_US);
+  g_assert_error (lookup.error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND);
+  g_assert_null (lookup.addresses);
+  g_clear_error (&lookup.error);
+
+  g_assert_cmpuint (fallback->lookups, ==, 2);
+  g_assert_cmpuint (cc_resolver_get_queries_sent (resolver), ==, 0);
+}
+
 /* A whole run through its own resolver: the runner makes it the default for
  * the run only, the name whose first queries are lost resolves, and its checks
  * (a domain's lookup, twice over: two domains list it) pass from one query per
  * try. */
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  cc_runner_run_finish (CC_RUNNER (object), result, NULL);
-  *done = TRUE;
-}
-
 static void
 test_runner (void)
 {
@@ -583,7 +645,7 @@ test_runner (void)
   g_autoptr(CcRunner) runner = NULL;
   g_autoptr(CcRequirement) domains = NULL;
   GListModel *checks;
-  gboolean done = FALSE;
+  CcTestRun run = { 0 };
   guint n_dns = 0;
 
   cc_lab_dns_add (dns, "run.lab.test", "127.0.0.1", NULL, CC_LAB_DNS_DROP_FIRST);
@@ -592,8 +654,9 @@ test_runner (void)
   runner = cc_runner_new (profile);
   cc_runner_set_resolver (runner, resolver);
   cc_runner_set_timeout_ms (runner, 5000);
-  cc_runner_run_async (runner, NULL, run_done_cb, &done);
-  cc_test_iterate_until (&done, CC_TEST_WAIT_LIMIT_US);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &run);
+  cc_test_iterate_until (&run.done, CC_TEST_WAIT_LIMIT_US);
+  g_assert_no_error (run.error);
 
   after = g_resolver_get_default ();
   g_assert_true (after == before);
@@ -761,6 +824,7 @@ main (int   argc,
   g_test_add_func ("/resolver/cname", test_cname);
   g_test_add_func ("/resolver/truncated", test_truncated);
   g_test_add_func ("/resolver/fallback", test_fallback);
+  g_test_add_func ("/resolver/delegation", test_delegation);
   g_test_add_func ("/resolver/runner", test_runner);
   g_test_add_func ("/resolver/diagnosis", test_diagnosis);
 

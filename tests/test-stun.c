@@ -921,17 +921,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   slowdown = cc_test_slowdown ();
   g_test_init (&argc, &argv, NULL);
 
-  lab = cc_lab_new (&error);
-  if (lab == NULL)
-    g_error ("The lab could not start: %s", error->message);
-  lab_database = g_tls_file_database_new (cc_lab_get_ca_file (lab), &error);
-  g_assert_no_error (error);
+  lab = cc_lab_start (&lab_database);
 
   g_test_add_func ("/stun/binding", test_binding);
   g_test_add_func ("/stun/allocate/anonymous", test_allocate_anonymous);

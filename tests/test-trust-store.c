@@ -20,6 +20,7 @@
 
 #include "cc-engine.h"
 #include "cc-lab.h"
+#include "cc-test-util.h"
 
 /* A whole run ends within this, or the test fails as a hang. */
 #define RUN_LIMIT_US (30 * G_USEC_PER_SEC)
@@ -44,25 +45,6 @@ gnutls_x509_trust_list_add_system_trust (void         *list,
 
   g_atomic_int_inc (&system_trust_loads);
   return real (list, tl_flags, tl_vflags);
-}
-
-typedef struct
-{
-  gboolean done;
-  CcVerdict verdict;
-} Wait;
-
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Wait *wait = user_data;
-  g_autoptr(GError) error = NULL;
-
-  wait->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &error);
-  g_assert_no_error (error);
-  wait->done = TRUE;
 }
 
 /* How many TLS handshakes of @runner's run passed, and how many found the
@@ -100,20 +82,21 @@ run_profile (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(CcProfile) profile = cc_profile_new_from_file (path, &error);
   g_autoptr(CcRunner) runner = NULL;
-  Wait wait = { 0 };
+  CcTestRun wait = { 0 };
   gint64 limit = g_get_monotonic_time () + RUN_LIMIT_US;
 
   g_assert_no_error (error);
   runner = cc_runner_new (profile);
   cc_runner_set_timeout_ms (runner, 3000);
   cc_runner_set_hold_seconds (runner, 0);
-  cc_runner_run_async (runner, NULL, run_done_cb, &wait);
+  cc_runner_run_async (runner, NULL, cc_test_run_done_cb, &wait);
   while (!wait.done)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
       g_assert_cmpint (g_get_monotonic_time (), <, limit);
     }
+  g_assert_no_error (wait.error);
 
   return g_steal_pointer (&runner);
 }

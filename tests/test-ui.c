@@ -1184,9 +1184,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  lab = cc_lab_new (&error);
-  if (lab == NULL)
-    g_error ("The lab could not start: %s", error->message);
+  lab = cc_lab_start (NULL);
 
   app = cc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

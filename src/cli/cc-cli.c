@@ -71,19 +71,6 @@ on_closed (GObject      *object,
   g_main_loop_quit (state->loop);
 }
 
-static const char *
-verdict_words (CcVerdict verdict)
-{
-  switch (verdict)
-    {
-    case CC_VERDICT_READY: return _("READY");
-    case CC_VERDICT_DEGRADED: return _("WORKS WITH REDUCED QUALITY");
-    case CC_VERDICT_BLOCKED: return _("CALLS WILL NOT WORK");
-    case CC_VERDICT_UNKNOWN:
-    default: return _("NOT FINISHED");
-    }
-}
-
 /* Writes @text and pads it with spaces to @width columns. */
 static void
 print_padded (const char *text,
@@ -126,7 +113,7 @@ cc_cli_list_history (void)
     {
       g_autoptr(CcHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (history), i);
 
-      width = MAX (width, (guint) g_utf8_strlen (verdict_words (cc_history_entry_get_verdict (entry)), -1));
+      width = MAX (width, (guint) g_utf8_strlen (cc_report_verdict_label (cc_history_entry_get_verdict (entry)), -1));
     }
 
   for (guint i = 0; i < n; i++)
@@ -138,7 +125,7 @@ cc_cli_list_history (void)
       g_autofree char *network = cc_history_entry_describe_network (entry);
 
       g_print ("%s  ", when);
-      print_padded (verdict_words (cc_history_entry_get_verdict (entry)), width);
+      print_padded (cc_report_verdict_label (cc_history_entry_get_verdict (entry)), width);
       g_print ("  %s  %s\n", network, cc_history_entry_get_id (entry));
     }
 

@@ -55,6 +55,7 @@
 #include "cc-releases.h"
 #include "cc-secrets.h"
 #include "cc-tcp-check.h"
+#include "cc-util.h"
 
 #define CC_CALL_TICK_MS       20
 #define CC_CALL_AUDIO_BYTES   160
@@ -968,7 +969,7 @@ cc_call_check_resolve_cb (GObject      *object,
   g_autoptr(CcCallCheck) self = user_data;
   g_autoptr(GError) error = NULL;
   GList *addresses;
-  GInetAddress *chosen = NULL;
+  GInetAddress *chosen;
 
   addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
   cc_check_set_resolving (CC_CHECK (self), FALSE);
@@ -984,11 +985,7 @@ cc_call_check_resolve_cb (GObject      *object,
     }
 
   /* libnice wants a numeric address; IPv4 first, as the relay checks do. */
-  for (GList *l = addresses; l != NULL && chosen == NULL; l = l->next)
-    if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
-      chosen = l->data;
-  if (chosen == NULL)
-    chosen = addresses->data;
+  chosen = cc_pick_address (addresses);
   self->relay_ip = g_inet_address_to_string (chosen);
   cc_check_set_address (CC_CHECK (self), self->relay_ip);
   g_resolver_free_addresses (addresses);

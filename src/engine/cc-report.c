@@ -116,8 +116,8 @@ cc_report_describe_call (GListModel *requirements)
                           cc_check_get_loss_pct (call), MAX (0, cc_call_check_get_throughput_kbps (call)));
 }
 
-static const char *
-verdict_label (CcVerdict verdict)
+const char *
+cc_report_verdict_label (CcVerdict verdict)
 {
   switch (verdict)
     {
@@ -244,7 +244,7 @@ cc_report_to_text (CcRunner      *runner,
                           cc_runner_get_proxy (runner), cc_runner_get_connectivity (runner));
   g_string_append (out, "\n\n");
 
-  g_string_append_printf (out, _("Verdict: %s"), verdict_label (cc_runner_get_verdict (runner)));
+  g_string_append_printf (out, _("Verdict: %s"), cc_report_verdict_label (cc_runner_get_verdict (runner)));
   g_string_append_c (out, '\n');
   if (cc_runner_get_summary (runner) != NULL)
     append_wrapped (out, cc_runner_get_summary (runner), "", "");
@@ -650,7 +650,7 @@ cc_report_to_it_request (CcRunner *runner)
   {
     g_autofree char *intro = g_strdup_printf (_("Connection Check tested this network on %s for %s calls. Verdict: %s."),
                                               when, cc_profile_get_title (profile),
-                                              verdict_label (cc_runner_get_verdict (runner)));
+                                              cc_report_verdict_label (cc_runner_get_verdict (runner)));
 
     append_wrapped (out, intro, "", "");
   }

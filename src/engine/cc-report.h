@@ -18,6 +18,9 @@ typedef enum
   CC_REPORT_VERBOSE = 1 << 0,
 } CcReportFlags;
 
+/* The verdict in capitals, as the text report's "Verdict:" line says it. */
+const char *cc_report_verdict_label (CcVerdict verdict);
+
 /* Concise: the verdict, one item per requirement, the hints of those that
  * did not pass. */
 char *cc_report_to_text (CcRunner      *runner,

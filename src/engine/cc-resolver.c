@@ -1164,6 +1164,46 @@ fallback_or_default (CcResolver *self)
   return NULL;
 }
 
+/* The resolver to pass a lookup on to; NULL, with @error set, when there is
+ * none. */
+static GResolver *
+delegate (GResolver  *resolver,
+          GError    **error)
+{
+  GResolver *fallback = fallback_or_default (CC_RESOLVER (resolver));
+
+  if (fallback == NULL)
+    g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
+  return fallback;
+}
+
+/* The same for an asynchronous lookup: with none, @callback gets the error
+ * (from a task of @resolver's, which the _finish function recognises). */
+static GResolver *
+delegate_async (GResolver           *resolver,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data,
+                gpointer             source_tag)
+{
+  GError *error = NULL;
+  GResolver *fallback = delegate (resolver, &error);
+
+  if (fallback == NULL)
+    g_task_report_error (resolver, callback, user_data, source_tag, error);
+  return fallback;
+}
+
+/* The resolver whose lookup @result is the end of, or NULL when it is the
+ * error delegate_async() reported. */
+static GResolver *
+delegated_source (GResolver    *resolver,
+                  GAsyncResult *result)
+{
+  if (G_IS_TASK (result) && g_task_is_valid (result, resolver))
+    return NULL;
+  return G_RESOLVER (g_async_result_get_source_object (result));
+}
+
 /* Blocking lookups (none of the engine's: it never blocks its main context) go
  * to the fallback resolver as they are. */
 static GList *
@@ -1173,13 +1213,10 @@ cc_resolver_lookup_by_name_with_flags (GResolver                 *resolver,
                                        GCancellable              *cancellable,
                                        GError                   **error)
 {
-  g_autoptr(GResolver) fallback = fallback_or_default (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate (resolver, error);
 
   if (fallback == NULL)
-    {
-      g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return NULL;
-    }
+    return NULL;
   return g_resolver_lookup_by_name_with_flags (fallback, hostname, flags, cancellable, error);
 }
 
@@ -1196,28 +1233,16 @@ cc_resolver_lookup_by_name (GResolver     *resolver,
 
 /* Reverse, service and record lookups: the fallback's, through its vfuncs, so
  * that its own results come back to it in the _finish functions. */
-
-static GResolver *
-fallback_for_delegation (CcResolver *self)
-{
-  GResolver *fallback = fallback_or_default (self);
-
-  return fallback != NULL ? fallback : g_object_ref (G_RESOLVER (self));
-}
-
 static char *
 cc_resolver_lookup_by_address (GResolver     *resolver,
                                GInetAddress  *address,
                                GCancellable  *cancellable,
                                GError       **error)
 {
-  g_autoptr(GResolver) fallback = fallback_or_default (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate (resolver, error);
 
   if (fallback == NULL)
-    {
-      g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return NULL;
-    }
+    return NULL;
   return g_resolver_lookup_by_address (fallback, address, cancellable, error);
 }
 
@@ -1228,15 +1253,11 @@ cc_resolver_lookup_by_address_async (GResolver           *resolver,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GResolver) fallback = fallback_for_delegation (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate_async (resolver, callback, user_data,
+                                                  cc_resolver_lookup_by_address_async);
 
-  if (fallback == resolver)
-    {
-      g_task_report_new_error (resolver, callback, user_data, cc_resolver_lookup_by_address_async,
-                               G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return;
-    }
-  G_RESOLVER_GET_CLASS (fallback)->lookup_by_address_async (fallback, address, cancellable,
+  if (fallback != NULL)
+    G_RESOLVER_GET_CLASS (fallback)->lookup_by_address_async (fallback, address, cancellable,
                                                             callback, user_data);
 }
 
@@ -1245,11 +1266,11 @@ cc_resolver_lookup_by_address_finish (GResolver     *resolver,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  g_autoptr(GResolver) source = delegated_source (resolver, result);
 
-  if (G_IS_TASK (result) && g_task_is_valid (result, resolver))
+  if (source == NULL)
     return g_task_propagate_pointer (G_TASK (result), error);
-  return G_RESOLVER_GET_CLASS (source)->lookup_by_address_finish (G_RESOLVER (source), result, error);
+  return G_RESOLVER_GET_CLASS (source)->lookup_by_address_finish (source, result, error);
 }
 
 static GList *
@@ -1258,13 +1279,10 @@ cc_resolver_lookup_service (GResolver     *resolver,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  g_autoptr(GResolver) fallback = fallback_or_default (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate (resolver, error);
 
   if (fallback == NULL)
-    {
-      g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return NULL;
-    }
+    return NULL;
   return G_RESOLVER_GET_CLASS (fallback)->lookup_service (fallback, rrname, cancellable, error);
 }
 
@@ -1275,15 +1293,11 @@ cc_resolver_lookup_service_async (GResolver           *resolver,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GResolver) fallback = fallback_for_delegation (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate_async (resolver, callback, user_data,
+                                                  cc_resolver_lookup_service_async);
 
-  if (fallback == resolver)
-    {
-      g_task_report_new_error (resolver, callback, user_data, cc_resolver_lookup_service_async,
-                               G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return;
-    }
-  G_RESOLVER_GET_CLASS (fallback)->lookup_service_async (fallback, rrname, cancellable,
+  if (fallback != NULL)
+    G_RESOLVER_GET_CLASS (fallback)->lookup_service_async (fallback, rrname, cancellable,
                                                          callback, user_data);
 }
 
@@ -1292,11 +1306,11 @@ cc_resolver_lookup_service_finish (GResolver     *resolver,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  g_autoptr(GResolver) source = delegated_source (resolver, result);
 
-  if (G_IS_TASK (result) && g_task_is_valid (result, resolver))
+  if (source == NULL)
     return g_task_propagate_pointer (G_TASK (result), error);
-  return G_RESOLVER_GET_CLASS (source)->lookup_service_finish (G_RESOLVER (source), result, error);
+  return G_RESOLVER_GET_CLASS (source)->lookup_service_finish (source, result, error);
 }
 
 static GList *
@@ -1306,13 +1320,10 @@ cc_resolver_lookup_records (GResolver            *resolver,
                             GCancellable         *cancellable,
                             GError              **error)
 {
-  g_autoptr(GResolver) fallback = fallback_or_default (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate (resolver, error);
 
   if (fallback == NULL)
-    {
-      g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return NULL;
-    }
+    return NULL;
   return g_resolver_lookup_records (fallback, rrname, record_type, cancellable, error);
 }
 
@@ -1324,15 +1335,11 @@ cc_resolver_lookup_records_async (GResolver           *resolver,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GResolver) fallback = fallback_for_delegation (CC_RESOLVER (resolver));
+  g_autoptr(GResolver) fallback = delegate_async (resolver, callback, user_data,
+                                                  cc_resolver_lookup_records_async);
 
-  if (fallback == resolver)
-    {
-      g_task_report_new_error (resolver, callback, user_data, cc_resolver_lookup_records_async,
-                               G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-      return;
-    }
-  G_RESOLVER_GET_CLASS (fallback)->lookup_records_async (fallback, rrname, record_type,
+  if (fallback != NULL)
+    G_RESOLVER_GET_CLASS (fallback)->lookup_records_async (fallback, rrname, record_type,
                                                          cancellable, callback, user_data);
 }
 
@@ -1341,11 +1348,11 @@ cc_resolver_lookup_records_finish (GResolver     *resolver,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  g_autoptr(GResolver) source = delegated_source (resolver, result);
 
-  if (G_IS_TASK (result) && g_task_is_valid (result, resolver))
+  if (source == NULL)
     return g_task_propagate_pointer (G_TASK (result), error);
-  return G_RESOLVER_GET_CLASS (source)->lookup_records_finish (G_RESOLVER (source), result, error);
+  return G_RESOLVER_GET_CLASS (source)->lookup_records_finish (source, result, error);
 }
 
 static void

@@ -23,6 +23,7 @@
 #include "cc-stun-channel-private.h"
 #include "cc-tcp-check.h"
 #include "cc-tls-info.h"
+#include "cc-util.h"
 
 /* Whether the channel was closed while @task, its opening, was under way; if
  * so, @task has returned (cc_stun_channel_close() cancelled its cancellable). */
@@ -185,7 +186,7 @@ cc_stun_channel_resolve_cb (GObject      *object,
   g_autoptr(GSocketAddress) server = NULL;
   g_autofree char *text = NULL;
   GList *addresses;
-  GInetAddress *chosen = NULL;
+  GInetAddress *chosen;
 
   addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
   if (cc_stun_channel_open_abandoned (task))
@@ -200,12 +201,7 @@ cc_stun_channel_resolve_cb (GObject      *object,
       return;
     }
 
-  /* IPv4 first: it is what most networks (and firewall rules) handle. */
-  for (GList *l = addresses; l != NULL && chosen == NULL; l = l->next)
-    if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
-      chosen = l->data;
-  if (chosen == NULL)
-    chosen = addresses->data;
+  chosen = cc_pick_address (addresses);
 
   text = g_inet_address_to_string (chosen);
   cc_check_set_address (self->check, text);

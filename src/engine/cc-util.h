@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -19,6 +19,17 @@ cc_set_str (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
+}
+
+/* The first IPv4 address of @addresses (a list of GInetAddress, not empty),
+ * else the first: IPv4 first, as most networks and firewall rules are. */
+static inline GInetAddress *
+cc_pick_address (GList *addresses)
+{
+  for (GList *l = addresses; l != NULL; l = l->next)
+    if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
+      return l->data;
+  return addresses->data;
 }
 
 G_END_DECLS

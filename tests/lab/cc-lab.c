@@ -7,6 +7,11 @@
  * main context of the caller of cc_lab_new(); cc_lab_free() tears it all down
  * without leaving a source behind that could fire later.
  *
+ * Why one file of over 800 lines: the servers share the lab's certificates,
+ * ports and teardown (sections below: certificates, HTTPS and WebSocket, raw
+ * TCP and UDP, coturn); the proxies and the resolver, which have state of
+ * their own, are in cc-lab-proxy.c and cc-lab-dns.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
@@ -1038,6 +1043,23 @@ CcLab *
 cc_lab_new (GError **error)
 {
   return cc_lab_new_in_dir (NULL, error);
+}
+
+CcLab *
+cc_lab_start (GTlsDatabase **ca_database)
+{
+  g_autoptr(GError) error = NULL;
+  CcLab *lab = cc_lab_new (&error);
+
+  if (lab == NULL)
+    g_error ("The lab could not start: %s", error->message);
+  if (ca_database != NULL)
+    {
+      *ca_database = g_tls_file_database_new (cc_lab_get_ca_file (lab), &error);
+      if (*ca_database == NULL)
+        g_error ("The lab's CA cannot be read: %s", error->message);
+    }
+  return lab;
 }
 
 const char *

@@ -38,6 +38,11 @@ typedef struct _CcLab CcLab;
 /* Starts everything; fails (with a message saying what) if openssl or turnserver
  * is missing or a server can't start. Returns only when coturn answers. */
 CcLab       *cc_lab_new                (GError     **error);
+/* cc_lab_new() for a test or benchmark that cannot go on without the lab
+ * (coturn and openssl come with tools/install-deps --test: not a reason to
+ * skip): aborts with the reason when it does not start. With @ca_database,
+ * also a database of the lab's CA, to trust it in checks. */
+CcLab       *cc_lab_start              (GTlsDatabase **ca_database);
 /* Stops every server, kills coturn, removes the directory. */
 void         cc_lab_free               (CcLab       *lab);
 
