@@ -129,3 +129,23 @@ cc_test_run_done_cb (GObject      *object,
   run->verdict = cc_runner_run_finish (CC_RUNNER (object), result, &run->error);
   run->done = TRUE;
 }
+
+void
+cc_test_assert_all_settled (CcRunner *runner)
+{
+  GListModel *reqs = cc_runner_get_requirements (runner);
+
+  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
+    {
+      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
+      GListModel *checks = cc_requirement_get_checks (req);
+
+      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+        {
+          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+
+          g_assert_true (cc_check_is_done (check));
+          g_assert_cmpint (cc_check_get_status (check), !=, CC_STATUS_RUNNING);
+        }
+    }
+}

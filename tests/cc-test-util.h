@@ -54,6 +54,9 @@ void     cc_test_run_done_cb       (GObject        *object,
                                     GAsyncResult   *result,
                                     gpointer        user_data);
 
+/* Asserts that every check of @runner's requirements has ended. */
+void     cc_test_assert_all_settled (CcRunner      *runner);
+
 /* Fails the test, quoting both, unless @needle is in @haystack. */
 void     cc_test_assert_contains   (const char     *haystack,
                                     const char     *needle);

@@ -385,26 +385,6 @@ new_runner (void)
 }
 
 /* Every check of the run has ended, none is left running. */
-static void
-assert_all_settled (CcRunner *runner)
-{
-  GListModel *reqs = cc_runner_get_requirements (runner);
-
-  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
-    {
-      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
-      GListModel *checks = cc_requirement_get_checks (req);
-
-      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
-        {
-          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-
-          g_assert_true (cc_check_is_done (check));
-          g_assert_cmpint (cc_check_get_status (check), !=, CC_STATUS_RUNNING);
-        }
-    }
-}
-
 /* The kinds of check a run of this profile has: the storm is only worth its
  * time if it stops all of them. */
 static void
@@ -622,7 +602,7 @@ test_storm (void)
       if (runner != NULL)
         {
           g_assert_false (cc_runner_is_running (runner));
-          assert_all_settled (runner);
+          cc_test_assert_all_settled (runner);
           if (g_cancellable_is_cancelled (cancellable))
             g_assert_cmpint (cc_runner_get_verdict (runner), ==, CC_VERDICT_UNKNOWN);
 

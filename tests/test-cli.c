@@ -317,6 +317,21 @@ assert_schema (JsonObject *report)
     }
 }
 
+/* Runs the app with @args (a JSON report is expected) and returns the
+ * report, parsed by @parser, after checking it against the schema. */
+static JsonObject *
+run_report (RunResult          *r,
+            JsonParser         *parser,
+            const char * const *args)
+{
+  JsonObject *report;
+
+  run_app (r, args);
+  report = parse_report (parser, r->out);
+  assert_schema (report);
+  return report;
+}
+
 static void
 test_ok (void)
 {
@@ -328,9 +343,7 @@ test_ok (void)
   JsonArray *checks;
   gboolean saw_burst = FALSE;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
 
   assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
@@ -432,9 +445,7 @@ test_ice_servers_bare_array (void)
                                                               "iceServers"));
   g_assert_true (json_generator_to_file (generator, bare, &error));
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
   assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
   /* The login in the bare array was used: real allocations, a test call. */
@@ -468,9 +479,7 @@ test_ok_with_credentials (void)
   const char *text_args[] = { "--cli", "--profile", profile, "--ice-servers", ice, NULL };
   JsonObject *report;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
   assert_verdict (&r, report, "ready");
   g_assert_cmpint (r.status, ==, 0);
   /* A real allocation was made: the detail names the relayed address. */
@@ -681,9 +690,7 @@ test_scenario (gconstpointer data)
   const char *args[] = { "--json", "--profile", profile, "--timeout", scenario->timeout, NULL };
   JsonObject *report;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
 
   assert_verdict (&r, report, scenario->verdict);
   g_assert_cmpint (r.status, ==, scenario->exit_status);
@@ -734,9 +741,7 @@ test_offline (void)
   JsonObject *report;
   JsonObject *network;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
 
   assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
@@ -867,9 +872,7 @@ test_proxy (void)
   url = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
   args[4] = url;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
   assert_verdict (&r, report, "ready");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "network"), "proxy"),
                    ==, url);
@@ -894,9 +897,7 @@ test_proxy_auth (void)
   url = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
   args[6] = url;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
   assert_verdict (&r, report, "blocked");
   g_assert_cmpint (r.status, ==, 2);
   g_assert_true (has_check_error (find_requirement (report, "signaling"), "auth-required"));
@@ -943,9 +944,7 @@ test_proxy_login (void)
   shown = g_strdup_printf ("http://127.0.0.1:%u", cc_lab_proxy_get_port (proxy));
   args[8] = url;
 
-  run_app (&r, args);
-  report = parse_report (parser, r.out);
-  assert_schema (report);
+  report = run_report (&r, parser, args);
   g_assert_false (has_check_error (find_requirement (report, "signaling"), "auth-required"));
   g_assert_false (has_check_error (find_requirement (report, "signaling"), "proxy-failure"));
   g_assert_cmpstr (json_object_get_string_member (find_requirement (report, "signaling"), "status"), ==, "pass");
@@ -1185,7 +1184,6 @@ test_runner_cancel (void)
 {
   g_autoptr(CcRunner) runner = lab_runner ("lab-silent.conf.in");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  GListModel *reqs = cc_runner_get_requirements (runner);
   CcTestRun wait = { 0 };
   gint64 start;
 
@@ -1202,19 +1200,7 @@ test_runner_cancel (void)
    * takes milliseconds). */
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 10000 / 2);
 
-  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
-    {
-      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
-      GListModel *checks = cc_requirement_get_checks (req);
-
-      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
-        {
-          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-
-          g_assert_true (cc_check_is_done (check));
-          g_assert_cmpint (cc_check_get_status (check), !=, CC_STATUS_RUNNING);
-        }
-    }
+  cc_test_assert_all_settled (runner);
   g_clear_error (&wait.error);
 
   /* The same runner runs again afterwards. */

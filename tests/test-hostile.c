@@ -517,81 +517,18 @@ peer_start_drip (Peer *peer)
 
 /* -- relays -- */
 
-typedef struct
-{
-  Peer          *peer;
-  GInputStream  *from;
-  GOutputStream *to;
-  gsize          budget;        /* bytes still passed on; the rest is dropped */
-  gboolean       stop_at_budget;
-  guint8         buffer[8192];
-} Pipe;
-
-static void pipe_read (Pipe *pipe);
-
+/* One direction of the relay has ended: the whole peer goes. */
 static void
-pipe_end (Pipe *pipe)
+pump_done (gpointer data)
 {
-  peer_stop (pipe->peer);
-  peer_unref (pipe->peer);
-  g_free (pipe);
+  Peer *peer = data;
+
+  peer_stop (peer);
+  peer_unref (peer);
 }
 
-static void
-pipe_written_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Pipe *pipe = user_data;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL) ||
-      (pipe->budget == 0 && pipe->stop_at_budget))
-    {
-      pipe_end (pipe);
-      return;
-    }
-  pipe_read (pipe);
-}
-
-static void
-pipe_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Pipe *pipe = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
-  gsize pass;
-
-  if (n <= 0 || pipe->peer->stopped)
-    {
-      pipe_end (pipe);
-      return;
-    }
-
-  pass = MIN ((gsize) n, pipe->budget);
-  pipe->budget -= pass;
-  if (pass == 0)
-    {
-      if (pipe->stop_at_budget)
-        pipe_end (pipe);
-      else
-        pipe_read (pipe);
-      return;
-    }
-
-  if (pipe->to == g_io_stream_get_output_stream (pipe->peer->stream))
-    pipe->peer->server->sent += pass;
-  g_output_stream_write_all_async (pipe->to, pipe->buffer, pass, G_PRIORITY_DEFAULT,
-                                   pipe->peer->cancellable, pipe_written_cb, pipe);
-}
-
-static void
-pipe_read (Pipe *pipe)
-{
-  g_input_stream_read_async (pipe->from, pipe->buffer, sizeof pipe->buffer, G_PRIORITY_DEFAULT,
-                             pipe->peer->cancellable, pipe_read_cb, pipe);
-}
-
+/* Relays @from to @to; past @budget bytes what comes is dropped, or with
+ * @stop_at_budget the peer is stopped. */
 static void
 pipe_start (Peer      *peer,
             GIOStream *from,
@@ -599,14 +536,10 @@ pipe_start (Peer      *peer,
             gsize      budget,
             gboolean   stop_at_budget)
 {
-  Pipe *pipe = g_new0 (Pipe, 1);
-
-  pipe->peer = peer_ref (peer);
-  pipe->from = g_io_stream_get_input_stream (from);
-  pipe->to = g_io_stream_get_output_stream (to);
-  pipe->budget = budget;
-  pipe->stop_at_budget = stop_at_budget;
-  pipe_read (pipe);
+  cc_lab_pump (g_io_stream_get_input_stream (from), g_io_stream_get_output_stream (to),
+               budget, stop_at_budget, peer->cancellable,
+               to == G_IO_STREAM (peer->stream) ? &peer->server->sent : NULL,
+               pump_done, peer_ref (peer));
 }
 
 static void

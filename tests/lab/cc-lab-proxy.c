@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cc-lab-proxy.h"
+#include "cc-lab.h"
 
 /* A request head larger than this is not a CONNECT we answer. */
 #define PROXY_MAX_HEAD 8192
@@ -79,44 +80,14 @@ answer (Tunnel     *tunnel,
                              text, strlen (text), NULL, NULL, NULL);
 }
 
-/* One direction of a tunnel: read from @from, write to @to, until either ends. */
-typedef struct
-{
-  Tunnel       *tunnel;
-  GInputStream *from;
-  GOutputStream *to;
-  guint8        buffer[8192];
-} Pipe;
-
-static void pipe_read (Pipe *pipe);
-
+/* One direction of the tunnel has ended: the other goes too. */
 static void
-pipe_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+pump_done (gpointer data)
 {
-  Pipe *pipe = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+  Tunnel *tunnel = data;
 
-  if (n <= 0 || g_cancellable_is_cancelled (pipe->tunnel->cancellable) ||
-      !g_output_stream_write_all (pipe->to, pipe->buffer, n, NULL, NULL, NULL))
-    {
-      /* Half of the tunnel is gone: close the other half too. */
-      g_cancellable_cancel (pipe->tunnel->cancellable);
-      g_output_stream_close (pipe->to, NULL, NULL);
-      tunnel_unref (pipe->tunnel);
-      g_free (pipe);
-      return;
-    }
-
-  pipe_read (pipe);
-}
-
-static void
-pipe_read (Pipe *pipe)
-{
-  g_input_stream_read_async (pipe->from, pipe->buffer, sizeof pipe->buffer, G_PRIORITY_DEFAULT,
-                             pipe->tunnel->cancellable, pipe_read_cb, pipe);
+  g_cancellable_cancel (tunnel->cancellable);
+  tunnel_unref (tunnel);
 }
 
 static void
@@ -124,12 +95,7 @@ splice (Tunnel        *tunnel,
         GInputStream  *from,
         GOutputStream *to)
 {
-  Pipe *pipe = g_new0 (Pipe, 1);
-
-  pipe->tunnel = tunnel_ref (tunnel);
-  pipe->from = from;
-  pipe->to = to;
-  pipe_read (pipe);
+  cc_lab_pump (from, to, G_MAXSIZE, FALSE, tunnel->cancellable, NULL, pump_done, tunnel_ref (tunnel));
 }
 
 static void

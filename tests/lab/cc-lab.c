@@ -243,6 +243,108 @@ remove_dir (const char *path)
   g_rmdir (path);
 }
 
+typedef struct
+{
+  GInputStream   *from;
+  GOutputStream  *to;
+  gsize           budget;
+  gboolean        stop_at_budget;
+  GCancellable   *cancellable;
+  guint64        *sent;
+  GDestroyNotify  done;
+  gpointer        data;
+  guint8          buffer[8192];
+} Pump;
+
+static void pump_read (Pump *pump);
+
+static void
+pump_end (Pump *pump)
+{
+  g_output_stream_close (pump->to, NULL, NULL);
+  pump->done (pump->data);
+  g_object_unref (pump->from);
+  g_object_unref (pump->to);
+  g_clear_object (&pump->cancellable);
+  g_free (pump);
+}
+
+static void
+pump_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Pump *pump = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL) ||
+      (pump->budget == 0 && pump->stop_at_budget))
+    pump_end (pump);
+  else
+    pump_read (pump);
+}
+
+static void
+pump_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pump *pump = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+  gsize pass;
+
+  if (n <= 0 || g_cancellable_is_cancelled (pump->cancellable))
+    {
+      pump_end (pump);
+      return;
+    }
+
+  pass = MIN ((gsize) n, pump->budget);
+  pump->budget -= pass;
+  if (pass == 0)
+    {
+      if (pump->stop_at_budget)
+        pump_end (pump);
+      else
+        pump_read (pump);
+      return;
+    }
+
+  if (pump->sent != NULL)
+    *pump->sent += pass;
+  g_output_stream_write_all_async (pump->to, pump->buffer, pass, G_PRIORITY_DEFAULT,
+                                   pump->cancellable, pump_written_cb, pump);
+}
+
+static void
+pump_read (Pump *pump)
+{
+  g_input_stream_read_async (pump->from, pump->buffer, sizeof pump->buffer, G_PRIORITY_DEFAULT,
+                             pump->cancellable, pump_read_cb, pump);
+}
+
+void
+cc_lab_pump (GInputStream   *from,
+             GOutputStream  *to,
+             gsize           budget,
+             gboolean        stop_at_budget,
+             GCancellable   *cancellable,
+             guint64        *sent,
+             GDestroyNotify  done,
+             gpointer        data)
+{
+  Pump *pump = g_new0 (Pump, 1);
+
+  pump->from = g_object_ref (from);
+  pump->to = g_object_ref (to);
+  pump->budget = budget;
+  pump->stop_at_budget = stop_at_budget;
+  pump->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  pump->sent = sent;
+  pump->done = done;
+  pump->data = data;
+  pump_read (pump);
+}
+
 /* ---- certificates ---- */
 
 static gboolean
@@ -343,6 +445,17 @@ close_after (SoupServerMessage *msg)
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 }
 
+/* A short text answer, and the connection closed after it. */
+static void
+reply_text (SoupServerMessage *msg,
+            guint              status,
+            const char        *body)
+{
+  close_after (msg);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
 static void
 root_cb (SoupServer        *server,
          SoupServerMessage *msg,
@@ -350,11 +463,7 @@ root_cb (SoupServer        *server,
          GHashTable        *query,
          gpointer           user_data)
 {
-  static const char body[] = "Connection Check lab\n";
-
-  close_after (msg);
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
+  reply_text (msg, SOUP_STATUS_OK, "Connection Check lab\n");
 }
 
 /* A plain handler, so an upgrade request here gets the 403 and never a 101. */
@@ -365,11 +474,7 @@ forbidden_cb (SoupServer        *server,
               GHashTable        *query,
               gpointer           user_data)
 {
-  static const char body[] = "Forbidden by the lab\n";
-
-  close_after (msg);
-  soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
-  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
+  reply_text (msg, SOUP_STATUS_FORBIDDEN, "Forbidden by the lab\n");
 }
 
 static void
@@ -389,11 +494,11 @@ keep_websocket (CcLab                   *lab,
   g_signal_connect (conn, "closed", G_CALLBACK (websocket_closed_cb), lab);
 }
 
-static void
-engine_io_message_cb (SoupWebsocketConnection *conn,
-                      int                      type,
-                      GBytes                  *message,
-                      CcLab                   *lab)
+void
+cc_lab_engine_io_reply (SoupWebsocketConnection *conn,
+                        int                      type,
+                        GBytes                  *message,
+                        const char              *sid)
 {
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
@@ -403,12 +508,25 @@ engine_io_message_cb (SoupWebsocketConnection *conn,
 
   /* Socket.IO v4 CONNECT to the main namespace: acknowledged with a session id. */
   if (len == 2 && memcmp (data, "40", 2) == 0)
-    soup_websocket_connection_send_text (conn, "40{\"sid\":\"lab-socket\"}");
+    {
+      g_autofree char *ack = g_strdup_printf ("40{\"sid\":\"%s\"}", sid);
+
+      soup_websocket_connection_send_text (conn, ack);
+    }
   /* Engine.IO: "2" is a ping, "3" its pong; "2probe" during upgrades. */
   else if (len == 1 && data[0] == '2')
     soup_websocket_connection_send_text (conn, "3");
   else if (len == 6 && memcmp (data, "2probe", 6) == 0)
     soup_websocket_connection_send_text (conn, "3probe");
+}
+
+static void
+engine_io_message_cb (SoupWebsocketConnection *conn,
+                      int                      type,
+                      GBytes                  *message,
+                      CcLab                   *lab)
+{
+  cc_lab_engine_io_reply (conn, type, message, "lab-socket");
 }
 
 static void

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -72,5 +73,30 @@ char        *cc_lab_write_file         (CcLab       *lab,
                                         GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcLab, cc_lab_free)
+
+/* The signaling server's side of Engine.IO/Socket.IO v4, for a message on
+ * @conn: CONNECT to the main namespace ("40") is acknowledged with @sid,
+ * pings ("2", "2probe") get their pongs; anything else is left unanswered.
+ * The lab's /engine.io/ and the namespace lab's web server (cc-netlab-web)
+ * share it. */
+void         cc_lab_engine_io_reply    (SoupWebsocketConnection *conn,
+                                        int                      type,
+                                        GBytes                  *message,
+                                        const char              *sid);
+
+/* One direction of a relay the lab's middleboxes make (the forward proxy,
+ * test-hostile's proxies): copies what arrives on @from to @to, at most
+ * @budget bytes (G_MAXSIZE: all); past them, what arrives is read and
+ * dropped, or with @stop_at_budget the pump ends. It ends when either stream
+ * does, a write fails or @cancellable is cancelled: then @to is closed and
+ * @done (@data) called. @sent, when not NULL, counts the bytes written. */
+void         cc_lab_pump               (GInputStream            *from,
+                                        GOutputStream           *to,
+                                        gsize                    budget,
+                                        gboolean                 stop_at_budget,
+                                        GCancellable            *cancellable,
+                                        guint64                 *sent,
+                                        GDestroyNotify           done,
+                                        gpointer                 data);
 
 G_END_DECLS

@@ -14,6 +14,8 @@
 #include <glib-unix.h>
 #include <libsoup/soup.h>
 
+#include "cc-lab.h"
+
 static gboolean refuse_websockets;
 
 static void
@@ -45,15 +47,7 @@ message_cb (SoupWebsocketConnection *conn,
             GBytes                  *message,
             gpointer                 user_data)
 {
-  gsize len;
-  const char *data = g_bytes_get_data (message, &len);
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    return;
-  if (len == 2 && memcmp (data, "40", 2) == 0)
-    soup_websocket_connection_send_text (conn, "40{\"sid\":\"netlab-socket\"}");
-  else if (len == 1 && data[0] == '2')
-    soup_websocket_connection_send_text (conn, "3");
+  cc_lab_engine_io_reply (conn, type, message, "netlab-socket");
 }
 
 static void
