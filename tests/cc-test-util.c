@@ -130,10 +130,11 @@ cc_test_run_done_cb (GObject      *object,
   run->done = TRUE;
 }
 
-void
-cc_test_assert_all_settled (CcRunner *runner)
+GPtrArray *
+cc_test_runner_checks (CcRunner *runner)
 {
   GListModel *reqs = cc_runner_get_requirements (runner);
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
     {
@@ -141,11 +142,19 @@ cc_test_assert_all_settled (CcRunner *runner)
       GListModel *checks = cc_requirement_get_checks (req);
 
       for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
-        {
-          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
+        g_ptr_array_add (all, g_list_model_get_item (checks, j));
+    }
+  return all;
+}
 
-          g_assert_true (cc_check_is_done (check));
-          g_assert_cmpint (cc_check_get_status (check), !=, CC_STATUS_RUNNING);
-        }
+void
+cc_test_assert_all_settled (CcRunner *runner)
+{
+  g_autoptr(GPtrArray) checks = cc_test_runner_checks (runner);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      g_assert_true (cc_check_is_done (checks->pdata[i]));
+      g_assert_cmpint (cc_check_get_status (checks->pdata[i]), !=, CC_STATUS_RUNNING);
     }
 }

@@ -54,6 +54,9 @@ void     cc_test_run_done_cb       (GObject        *object,
                                     GAsyncResult   *result,
                                     gpointer        user_data);
 
+/* Every check of @runner's requirements, in checklist order (a new array of
+ * references). */
+GPtrArray *cc_test_runner_checks   (CcRunner      *runner);
 /* Asserts that every check of @runner's requirements has ended. */
 void     cc_test_assert_all_settled (CcRunner      *runner);
 

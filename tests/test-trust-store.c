@@ -54,25 +54,19 @@ count_tls (CcRunner *runner,
            guint    *passed,
            guint    *untrusted)
 {
-  GListModel *reqs = cc_runner_get_requirements (runner);
+  g_autoptr(GPtrArray) checks = cc_test_runner_checks (runner);
 
   *passed = *untrusted = 0;
-  for (guint i = 0; i < g_list_model_get_n_items (reqs); i++)
+  for (guint i = 0; i < checks->len; i++)
     {
-      g_autoptr(CcRequirement) req = g_list_model_get_item (reqs, i);
-      GListModel *checks = cc_requirement_get_checks (req);
+      CcCheck *check = checks->pdata[i];
 
-      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
-        {
-          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-
-          if (cc_check_get_tls_root (check) == NULL && cc_check_get_error (check) != CC_ERROR_TLS_UNTRUSTED)
-            continue;
-          if (cc_check_get_status (check) == CC_STATUS_PASS)
-            (*passed)++;
-          else if (cc_check_get_error (check) == CC_ERROR_TLS_UNTRUSTED)
-            (*untrusted)++;
-        }
+      if (cc_check_get_tls_root (check) == NULL && cc_check_get_error (check) != CC_ERROR_TLS_UNTRUSTED)
+        continue;
+      if (cc_check_get_status (check) == CC_STATUS_PASS)
+        (*passed)++;
+      else if (cc_check_get_error (check) == CC_ERROR_TLS_UNTRUSTED)
+        (*untrusted)++;
     }
 }
 

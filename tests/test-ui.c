@@ -20,6 +20,7 @@
 #include "cc-lab.h"
 #include "cc-lab-proxy.h"
 #include "cc-requirement-row.h"
+#include "cc-test-util.h"
 #include "cc-window-private.h"
 
 #define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
@@ -402,21 +403,12 @@ static CcCheck *
 find_check (CcRunner   *runner,
             const char *kind)
 {
-  GListModel *requirements = cc_runner_get_requirements (runner);
+  g_autoptr(GPtrArray) checks = cc_test_runner_checks (runner);
 
-  for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
-    {
-      g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
-      GListModel *checks = cc_requirement_get_checks (req);
-
-      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
-        {
-          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-
-          if (g_strcmp0 (cc_check_get_kind (check), kind) == 0)
-            return check;
-        }
-    }
+  /* The runner's requirements hold the checks: the pointer stays good. */
+  for (guint i = 0; i < checks->len; i++)
+    if (g_strcmp0 (cc_check_get_kind (checks->pdata[i]), kind) == 0)
+      return checks->pdata[i];
 
   return NULL;
 }
