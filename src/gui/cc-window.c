@@ -139,33 +139,11 @@ describe_banner (gboolean     running,
 }
 
 /* The template's closures for the banner (cc-window.ui): each reads the
- * runner's running, verdict and summary properties. */
+ * runner's running, verdict and summary properties. @part is "title",
+ * "summary" or "icon". */
 static char *
-banner_title (CcWindow   *self,
-              gboolean    running,
-              CcVerdict   verdict,
-              const char *runner_summary)
-{
-  const char *title, *summary, *icon, *css;
-
-  describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
-  return g_strdup (title);
-}
-
-static char *
-banner_summary (CcWindow   *self,
-                gboolean    running,
-                CcVerdict   verdict,
-                const char *runner_summary)
-{
-  const char *title, *summary, *icon, *css;
-
-  describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
-  return g_strdup (summary);
-}
-
-static char *
-banner_icon (CcWindow   *self,
+banner_text (CcWindow   *self,
+             const char *part,
              gboolean    running,
              CcVerdict   verdict,
              const char *runner_summary)
@@ -173,6 +151,10 @@ banner_icon (CcWindow   *self,
   const char *title, *summary, *icon, *css;
 
   describe_banner (running, verdict, runner_summary, &title, &summary, &icon, &css);
+  if (g_str_equal (part, "title"))
+    return g_strdup (title);
+  if (g_str_equal (part, "summary"))
+    return g_strdup (summary);
   return g_strdup (icon);
 }
 
@@ -1042,9 +1024,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, report_view);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, compare_view);
 
-  gtk_widget_class_bind_template_callback (widget_class, banner_title);
-  gtk_widget_class_bind_template_callback (widget_class, banner_summary);
-  gtk_widget_class_bind_template_callback (widget_class, banner_icon);
+  gtk_widget_class_bind_template_callback (widget_class, banner_text);
   gtk_widget_class_bind_template_callback (widget_class, banner_page);
   gtk_widget_class_bind_template_callback (widget_class, banner_spinning);
   gtk_widget_class_bind_template_callback (widget_class, banner_classes);
