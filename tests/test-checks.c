@@ -78,6 +78,29 @@ test_tcp (void)
   cc_test_assert_result (closed, CC_STATUS_FAIL, CC_ERROR_REFUSED);
 }
 
+static void
+never_called_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_assert_not_reached ();
+}
+
+/* A check is one run: its object holds that run's state, so running it a
+ * second time is refused and leaves its result as it was. */
+static void
+test_runs_once (void)
+{
+  g_autoptr(CcCheck) check = run (cc_tcp_check_new ("127.0.0.1", cc_lab_get_port (lab, "closed-tcp")), 3000);
+
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*CC_STATUS_PENDING*");
+  cc_check_run_async (check, NULL, never_called_cb, NULL);
+  g_test_assert_expected_messages ();
+  cc_test_iterate_for (100);
+  cc_test_assert_result (check, CC_STATUS_FAIL, CC_ERROR_REFUSED);
+}
+
 static gboolean
 busy_cb (gpointer user_data)
 {
@@ -558,6 +581,7 @@ main (int   argc,
 
   g_test_add_func ("/checks/dns", test_dns);
   g_test_add_func ("/checks/tcp", test_tcp);
+  g_test_add_func ("/checks/runs-once", test_runs_once);
   g_test_add_func ("/checks/tcp/busy-main-loop", test_tcp_busy);
   g_test_add_func ("/checks/tcp/connect-timeout-after-lookup", test_tcp_connect_timeout_after_lookup);
   g_test_add_func ("/checks/tcp/lost-syns", test_tcp_lost_syns);

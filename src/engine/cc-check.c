@@ -365,6 +365,7 @@ cc_check_run_async (CcCheck             *self,
   g_return_if_fail (CC_IS_CHECK (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (priv->task == NULL);
+  g_return_if_fail (priv->status == CC_STATUS_PENDING);
   g_return_if_fail (CC_CHECK_GET_CLASS (self)->start != NULL);
 
   task = g_task_new (self, NULL, callback, user_data);

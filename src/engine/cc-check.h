@@ -81,7 +81,9 @@ struct _CcCheckClass
 };
 
 
-/* Running (used by the runner and by tests). */
+/* Running (used by the runner and by tests). A check runs once: its object
+ * is the run's state (a runner builds new checks for each run), so a second
+ * run of the same check is refused. */
 void          cc_check_run_async        (CcCheck              *self,
                                          GCancellable         *cancellable,
                                          GAsyncReadyCallback   callback,

@@ -15,6 +15,11 @@
  *    call's audio packets, giving round-trip time, jitter and loss.
  * cc_stun_check_new() gives the usage a mode asks for.
  *
+ * Per-run state: a check runs once (cc_check_run_async() refuses a second
+ * run), so its members are one run's state; the channel, with the sockets,
+ * buffers and retransmission timer, exists from the start of that run to its
+ * end only.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
