@@ -118,7 +118,6 @@ bench_window (guint       runs,
   g_autoptr(GError) error = NULL;
   g_autoptr(CcLab) lab = NULL;
   g_autoptr(CcApplication) app = NULL;
-  g_autofree char *template = NULL;
   g_autofree char *profile = NULL;
   CcWindow *window;
 
@@ -127,10 +126,7 @@ bench_window (guint       runs,
   else
     {
       lab = cc_lab_start (NULL);
-      template = g_build_filename (g_getenv ("CC_SOURCE_DIR") ? g_getenv ("CC_SOURCE_DIR") : ".",
-                                   "tests", "profiles", "lab-ok.conf.in", NULL);
-      profile = cc_lab_write_file (lab, "ok.conf", template, &error);
-      g_assert_no_error (error);
+      profile = cc_lab_write_source_profile (lab, "ok.conf", "lab-ok.conf.in");
     }
 
   app = cc_application_new ();

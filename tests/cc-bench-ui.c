@@ -54,7 +54,6 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CcLab) lab = NULL;
   g_autoptr(CcApplication) app = NULL;
-  g_autofree char *template = NULL;
   g_autofree char *profile = NULL;
   CcWindow *window;
   guint runs = argc > 1 ? (guint) atoi (argv[1]) : 5;
@@ -63,10 +62,7 @@ main (int   argc,
   adw_init ();
 
   lab = cc_lab_start (NULL);
-  template = g_build_filename (g_getenv ("CC_SOURCE_DIR") ? g_getenv ("CC_SOURCE_DIR") : ".",
-                               "tests", "profiles", "lab-ok.conf.in", NULL);
-  profile = cc_lab_write_file (lab, "ok.conf", template, &error);
-  g_assert_no_error (error);
+  profile = cc_lab_write_source_profile (lab, "ok.conf", "lab-ok.conf.in");
 
   app = cc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

@@ -1163,6 +1163,22 @@ cc_lab_new (GError **error)
   return cc_lab_new_in_dir (NULL, error);
 }
 
+char *
+cc_lab_write_source_profile (CcLab      *lab,
+                             const char *name,
+                             const char *template_name)
+{
+  const char *source = g_getenv ("CC_SOURCE_DIR");
+  g_autofree char *template = g_build_filename (source ? source : ".", "tests", "profiles",
+                                                template_name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *path = cc_lab_write_file (lab, name, template, &error);
+
+  if (path == NULL)
+    g_error ("%s cannot be written to the lab: %s", template, error->message);
+  return path;
+}
+
 CcLab *
 cc_lab_start (GTlsDatabase **ca_database)
 {

@@ -71,6 +71,12 @@ char        *cc_lab_write_file         (CcLab       *lab,
                                         const char  *name,
                                         const char  *template_path,
                                         GError     **error);
+/* For the benchmarks (run from the source tree by tools/): writes
+ * tests/profiles/@template_name of $CC_SOURCE_DIR (else the current folder)
+ * to @name in the lab dir and returns the path; aborts when it cannot. */
+char        *cc_lab_write_source_profile (CcLab      *lab,
+                                          const char *name,
+                                          const char *template_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcLab, cc_lab_free)
 
