@@ -1460,33 +1460,34 @@ test_proxy_cut_status_line (void)
   finalize_cases (cases, G_N_ELEMENTS (cases));
 }
 
-/* Not a cut, but the same moment: a proxy that refuses the tunnel. Its 403 is
- * not the server's answer (which would prove the server reachable) nor a
- * refused WebSocket (which would say ordinary web traffic gets through). */
+/* Every proxy case through a proxy in @mode, each expected to end in @expected. */
 static void
-test_proxy_refuses (void)
+run_proxy_mode (HostileMode mode,
+                CcError     expected)
 {
-  g_autoptr(Hostile) proxy = hostile_new (HOSTILE_PROXY_REFUSE);
+  g_autoptr(Hostile) proxy = hostile_new (mode);
   Case cases[N_PROXY_CASES];
 
-  proxy_cases (cases, proxy->port, CC_ERROR_PROXY_FAILURE);
+  proxy_cases (cases, proxy->port, expected);
 
   run_cases (cases, G_N_ELEMENTS (cases));
   g_assert_cmpuint (proxy->connections, ==, N_PROXY_CASES);
   finalize_cases (cases, G_N_ELEMENTS (cases));
 }
 
+/* Not a cut, but the same moment: a proxy that refuses the tunnel. Its 403 is
+ * not the server's answer (which would prove the server reachable) nor a
+ * refused WebSocket (which would say ordinary web traffic gets through). */
+static void
+test_proxy_refuses (void)
+{
+  run_proxy_mode (HOSTILE_PROXY_REFUSE, CC_ERROR_PROXY_FAILURE);
+}
+
 static void
 test_proxy_cut_handshake (void)
 {
-  g_autoptr(Hostile) proxy = hostile_new (HOSTILE_PROXY_CUT_HANDSHAKE);
-  Case cases[N_PROXY_CASES];
-
-  proxy_cases (cases, proxy->port, TLS_HANDSHAKE_CUT);
-
-  run_cases (cases, G_N_ELEMENTS (cases));
-  g_assert_cmpuint (proxy->connections, ==, N_PROXY_CASES);
-  finalize_cases (cases, G_N_ELEMENTS (cases));
+  run_proxy_mode (HOSTILE_PROXY_CUT_HANDSHAKE, TLS_HANDSHAKE_CUT);
 }
 
 /* ---- main ---- */
