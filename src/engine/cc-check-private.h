@@ -32,6 +32,15 @@ void          cc_check_set_tls_root     (CcCheck    *self,
 /* The runner's: which of the profile's domains @self stands for. */
 void          cc_check_set_domain       (CcCheck    *self,
                                          const char *domain);
+/* The diagnosis's (cc_diagnosis_mark_turn_login ()): where the TURN login
+ * this check uses came from, "" for the preferences; NULL: it uses none. */
+void          cc_check_set_turn_login   (CcCheck    *self,
+                                         const char *source);
+const char   *cc_check_get_turn_login   (CcCheck    *self);
+/* The diagnosis's: the check's auth-required was a proxy's, not the relay's
+ * (cc_diagnosis_note_proxy_login ()). */
+void          cc_check_set_proxy_login_refused (CcCheck *self);
+gboolean      cc_check_get_proxy_login_refused (CcCheck *self);
 void          cc_check_set_tls_errors   (CcCheck              *self,
                                          GTlsCertificateFlags  errors);
 void          cc_check_set_bitrate_kbps (CcCheck    *self,

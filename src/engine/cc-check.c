@@ -33,6 +33,8 @@ typedef struct
 {
   CcCheckKind     kind;
   char           *domain;
+  char           *turn_login;        /* where its TURN login came from; "" the preferences */
+  gboolean        proxy_login_refused;
   char           *target;
   char           *transport;
   char           *address;
@@ -249,6 +251,7 @@ cc_check_finalize (GObject *object)
   CcCheckPrivate *priv = cc_check_get_instance_private (self);
 
   g_free (priv->domain);
+  g_free (priv->turn_login);
   g_free (priv->target);
   g_free (priv->transport);
   g_free (priv->address);
@@ -515,6 +518,43 @@ cc_check_set_domain (CcCheck    *self,
 
   g_return_if_fail (CC_IS_CHECK (self));
   cc_set_str (&priv->domain, domain);
+}
+
+void
+cc_check_set_turn_login (CcCheck    *self,
+                         const char *source)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  cc_set_str (&priv->turn_login, source);
+}
+
+const char *
+cc_check_get_turn_login (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), NULL);
+  return priv->turn_login;
+}
+
+void
+cc_check_set_proxy_login_refused (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_if_fail (CC_IS_CHECK (self));
+  priv->proxy_login_refused = TRUE;
+}
+
+gboolean
+cc_check_get_proxy_login_refused (CcCheck *self)
+{
+  CcCheckPrivate *priv = cc_check_get_instance_private (self);
+
+  g_return_val_if_fail (CC_IS_CHECK (self), FALSE);
+  return priv->proxy_login_refused;
 }
 
 const char *

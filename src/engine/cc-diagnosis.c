@@ -30,6 +30,7 @@
 
 #include "cc-call-check.h"
 #include "cc-catalogue-private.h"
+#include "cc-check-private.h"
 #include "cc-diagnosis-private.h"
 #include "cc-diagnosis.h"
 #include "cc-network-check.h"
@@ -135,9 +136,6 @@ cc_diagnosis_grade_check (CcCheck *check)
   return q;
 }
 
-#define CC_TURN_LOGIN_KEY "cc-turn-login"
-#define CC_PROXY_LOGIN_KEY "cc-proxy-login-refused"
-
 void
 cc_diagnosis_mark_turn_login (CcCheck    *check,
                               const char *source)
@@ -145,7 +143,7 @@ cc_diagnosis_mark_turn_login (CcCheck    *check,
   g_return_if_fail (CC_IS_CHECK (check));
 
   /* "" stands for the preferences: the data must not be NULL. */
-  g_object_set_data_full (G_OBJECT (check), CC_TURN_LOGIN_KEY, g_strdup (source ? source : ""), g_free);
+  cc_check_set_turn_login (check, source ? source : "");
 }
 
 /* A TURN allocation (or the test call that needed it) that failed because
@@ -160,8 +158,8 @@ relay_refused_login (CcCheck *check)
   return cc_check_get_status (check) == CC_STATUS_FAIL &&
          cc_check_get_error (check) == CC_ERROR_AUTH_REQUIRED &&
          (cc_check_is_kind (check, CC_CHECK_KIND_TURN_ALLOCATE) || cc_check_is_kind (check, CC_CHECK_KIND_ICE_CALL)) &&
-         g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY) != NULL &&
-         g_object_get_data (G_OBJECT (check), CC_PROXY_LOGIN_KEY) == NULL;
+         cc_check_get_turn_login (check) != NULL &&
+         !cc_check_get_proxy_login_refused (check);
 }
 
 /* The first check of @req whose login the relay refused, or NULL. */
@@ -185,7 +183,7 @@ find_refused_login (CcRequirement *req)
 static char *
 refused_login_hint (CcCheck *check)
 {
-  const char *source = g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY);
+  const char *source = cc_check_get_turn_login (check);
 
   if (source == NULL || source[0] == '\0')
     return g_strdup (_("The relay answered, so the network lets it through, but it refused the TURN username and password from this app’s preferences: they are wrong, or they were time-limited and have expired. Enter a current login in the preferences and test again to measure a call; nothing needs to change on the network."));
@@ -871,7 +869,7 @@ refused_login_sentence (GListModel *requirements)
       CcCheck *check = find_refused_login (req);
 
       if (check != NULL)
-        source = g_object_get_data (G_OBJECT (check), CC_TURN_LOGIN_KEY);
+        source = cc_check_get_turn_login (check);
     }
 
   if (source == NULL || source[0] == '\0')
@@ -925,7 +923,7 @@ cc_diagnosis_note_proxy_login (GListModel *requirements,
 
           if (relay_refused_login (check) && g_strcmp0 (cc_check_get_transport (check), "udp") != 0)
             {
-              g_object_set_data (G_OBJECT (check), CC_PROXY_LOGIN_KEY, GINT_TO_POINTER (TRUE));
+              cc_check_set_proxy_login_refused (check);
               changed = TRUE;
             }
         }
