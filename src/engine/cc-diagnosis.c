@@ -142,7 +142,7 @@ cc_diagnosis_mark_turn_login (CcCheck    *check,
 {
   g_return_if_fail (CC_IS_CHECK (check));
 
-  /* "" stands for the preferences: the data must not be NULL. */
+  /* "" stands for the preferences (NULL would mean no login). */
   cc_check_set_turn_login (check, source ? source : "");
 }
 
@@ -579,9 +579,6 @@ explain_cause (CcCheck *check)
     }
 }
 
-/* Whether @req holds the network check (`internet` does) and it says the
- * device is offline: the system reports no network and no route, or the
- * run's evidence said so. */
 /* Whether @network (the network check) found nothing getting out. */
 static gboolean
 network_unreachable (CcCheck *network)
@@ -590,6 +587,9 @@ network_unreachable (CcCheck *network)
          cc_check_get_error (network) == CC_ERROR_UNREACHABLE;
 }
 
+/* Whether @req holds the network check (`internet` does) and it says the
+ * device is offline: the system reports no network and no route, or the
+ * run's evidence said so. */
 static gboolean
 looks_offline (CcRequirement *req)
 {
