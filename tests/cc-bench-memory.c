@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cc-application.h"
+#include "cc-bench-window.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
 #include "cc-window-private.h"
@@ -115,7 +116,6 @@ static int
 bench_window (guint       runs,
               const char *lab_profile)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(CcLab) lab = NULL;
   g_autoptr(CcApplication) app = NULL;
   g_autofree char *profile = NULL;
@@ -129,14 +129,7 @@ bench_window (guint       runs,
       profile = cc_lab_write_source_profile (lab, "ok.conf", "lab-ok.conf.in");
     }
 
-  app = cc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .timeout_seconds = 5 });
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
-  window = cc_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = cc_bench_open_window (&app, profile);
   settle ();
   report ("window-idle");
 

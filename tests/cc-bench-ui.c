@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cc-application.h"
+#include "cc-bench-window.h"
 #include "cc-engine.h"
 #include "cc-lab.h"
 #include "cc-window-private.h"
@@ -52,7 +53,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(CcLab) lab = NULL;
   g_autoptr(CcApplication) app = NULL;
   g_autofree char *profile = NULL;
@@ -65,14 +65,7 @@ main (int   argc,
   lab = cc_lab_start (NULL);
   profile = cc_lab_write_source_profile (lab, "ok.conf", "lab-ok.conf.in");
 
-  app = cc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  cc_application_set_options (app, &(CcRunOptions) { .profile_path = profile, .timeout_seconds = 5 });
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
-  window = cc_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = cc_bench_open_window (&app, profile);
   for (guint i = 0; i < 200; i++)
     g_main_context_iteration (NULL, FALSE);
 
