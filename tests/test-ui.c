@@ -103,6 +103,22 @@ open_window (const char *profile,
   return window;
 }
 
+/* The row's words carry the CSS class of their state (bound in the
+ * template): that one and no other. */
+static void
+assert_state_class (CcRequirementRow *row)
+{
+  static const struct { const char *words; const char *css; } states[] = {
+    { "Passed", "pass" }, { "Problem", "warn" }, { "Blocked", "fail" }, { "Not tested", "skip" },
+  };
+  const char *words = cc_requirement_row_get_state_text (row);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    g_assert_cmpint (cc_requirement_row_state_has_class (row, states[i].css), ==,
+                     g_str_equal (words, states[i].words));
+  g_assert_true (cc_requirement_row_state_has_class (row, "state-label"));
+}
+
 /* The words a row shows for each requirement id. */
 static GHashTable *
 row_states (CcWindow *window)
@@ -118,6 +134,7 @@ row_states (CcWindow *window)
       if (row == NULL)
         break;
       rrow = CC_REQUIREMENT_ROW (row);
+      assert_state_class (rrow);
       g_hash_table_insert (states,
                            (gpointer) cc_requirement_get_id (cc_requirement_row_get_requirement (rrow)),
                            (gpointer) cc_requirement_row_get_state_text (rrow));

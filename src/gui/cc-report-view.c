@@ -107,8 +107,12 @@ requirement_row_new (const CcHistoryRequirement *req)
   gtk_widget_add_css_class (label, "state-label");
   gtk_widget_add_css_class (label, "heading");
   adw_expander_row_add_action (row, label);
+  /* The picture and the words in the state's colour, as the checklist's. */
   if (css != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (row), css);
+    {
+      gtk_widget_add_css_class (image, css);
+      gtk_widget_add_css_class (label, css);
+    }
 
   if (req->hint != NULL)
     {

@@ -35,8 +35,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const state_classes[] = { "pass", "warn", "fail", "skip", NULL };
-
 void
 cc_requirement_row_describe_status (CcStatus     status,
                                     const char **icon,
@@ -121,6 +119,28 @@ state_words (CcRequirementRow *self,
 
   cc_requirement_row_describe_status (status, &icon, &words, &css);
   return g_strdup (words);
+}
+
+/* The state's CSS class (style.css colours the picture and the words by it),
+ * after @fixed ("" for none). */
+static GStrv
+state_classes (CcRequirementRow *self,
+               const char       *fixed,
+               CcStatus          status)
+{
+  const char *icon, *words, *css;
+  g_autoptr(GStrvBuilder) classes = g_strv_builder_new ();
+
+  cc_requirement_row_describe_status (status, &icon, &words, &css);
+  if (fixed[0] != '\0')
+    {
+      g_auto(GStrv) split = g_strsplit (fixed, " ", -1);
+
+      g_strv_builder_addv (classes, (const char **) split);
+    }
+  if (css != NULL)
+    g_strv_builder_add (classes, css);
+  return g_strv_builder_end (classes);
 }
 
 static void
@@ -243,18 +263,14 @@ cc_requirement_row_update (CcRequirementRow *self)
   g_autofree char *accessible = NULL;
   g_autofree char *subtitle = NULL;
 
-  /* The picture and words are bound in the template; the subtitle, the
-   * state's CSS class, the details and the accessible label are set here. */
+  /* The picture, words and their CSS class are bound in the template; the
+   * subtitle, the details and the accessible label are set here. */
   cc_requirement_row_describe_status (status, &icon, &words, &css);
   subtitle = escaped (self, summary);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
-  for (guint i = 0; state_classes[i] != NULL; i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
-
   if (icon != NULL)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self), css);
       /* Details are built when someone unfolds the row: results arrive in
        * bursts, and building rows nobody looks at would stall the main loop. */
       clear_details (self);
@@ -348,6 +364,7 @@ cc_requirement_row_class_init (CcRequirementRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, state_spinning);
   gtk_widget_class_bind_template_callback (widget_class, state_icon);
   gtk_widget_class_bind_template_callback (widget_class, state_words);
+  gtk_widget_class_bind_template_callback (widget_class, state_classes);
 }
 
 static void
@@ -392,4 +409,12 @@ cc_requirement_row_get_state_text (CcRequirementRow *self)
 {
   g_return_val_if_fail (CC_IS_REQUIREMENT_ROW (self), NULL);
   return gtk_label_get_text (self->state_label);
+}
+
+gboolean
+cc_requirement_row_state_has_class (CcRequirementRow *self,
+                                    const char       *css)
+{
+  g_return_val_if_fail (CC_IS_REQUIREMENT_ROW (self), FALSE);
+  return gtk_widget_has_css_class (GTK_WIDGET (self->state_label), css);
 }

@@ -17,6 +17,9 @@ CcRequirementRow *cc_requirement_row_new             (CcRequirement    *requirem
 CcRequirement    *cc_requirement_row_get_requirement (CcRequirementRow *self);
 /* The words shown beside the icon ("Passed", "Blocked", …), for tests. */
 const char       *cc_requirement_row_get_state_text  (CcRequirementRow *self);
+/* Whether the words have the CSS class @css, for tests. */
+gboolean          cc_requirement_row_state_has_class (CcRequirementRow *self,
+                                                      const char       *css);
 
 /* The icon, the words and the style class a status is shown with (the icon
  * and the class are NULL while it is pending or running). */
