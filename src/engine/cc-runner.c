@@ -483,8 +483,8 @@ cc_runner_set_resolver (CcRunner   *self,
   g_set_object (&self->resolver, resolver);
 }
 
-/* The run proper, once the trust stores are parsed: before any check's clock
- * starts. */
+/* The run proper, once the trust stores are parsed (cc_runner_run_async ()
+ * comes here only when cc_tls_is_warm ()): before any check's clock starts. */
 static void
 cc_runner_begin (CcRunner *self)
 {
@@ -492,7 +492,6 @@ cc_runner_begin (CcRunner *self)
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
   guint n;
 
-  cc_tls_warm_up ();
   if (self->tls_database == NULL)
     {
       self->tls_database = cc_tls_database_new (cc_profile_get_ca_file (self->profile), &error);

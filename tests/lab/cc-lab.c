@@ -338,7 +338,7 @@ cc_lab_pump (GInputStream   *from,
   pump->to = g_object_ref (to);
   pump->budget = budget;
   pump->stop_at_budget = stop_at_budget;
-  pump->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  pump->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   pump->sent = sent;
   pump->done = done;
   pump->data = data;
