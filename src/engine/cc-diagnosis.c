@@ -587,11 +587,10 @@ network_unreachable (CcCheck *network)
          cc_check_get_error (network) == CC_ERROR_UNREACHABLE;
 }
 
-/* Whether @req holds the network check (`internet` does) and it says the
- * device is offline: the system reports no network and no route, or the
- * run's evidence said so. */
-static gboolean
-looks_offline (CcRequirement *req)
+/* @req's network check (`internet` holds it), or NULL; the requirement keeps
+ * the reference. */
+static CcCheck *
+network_check_of (CcRequirement *req)
 {
   GListModel *checks = cc_requirement_get_checks (req);
 
@@ -600,9 +599,17 @@ looks_offline (CcRequirement *req)
       g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
 
       if (CC_IS_NETWORK_CHECK (check))
-        return network_unreachable (check);
+        return check;
     }
-  return FALSE;
+  return NULL;
+}
+
+/* Whether @req holds the network check and it says the device is offline:
+ * the system reports no network and no route, or the run's evidence said so. */
+static gboolean
+looks_offline (CcRequirement *req)
+{
+  return network_unreachable (network_check_of (req));
 }
 
 void
@@ -744,17 +751,12 @@ find_network_check (GListModel     *requirements,
   for (guint i = 0; i < g_list_model_get_n_items (requirements); i++)
     {
       g_autoptr(CcRequirement) req = g_list_model_get_item (requirements, i);
-      GListModel *checks = cc_requirement_get_checks (req);
+      CcCheck *check = network_check_of (req);
 
-      for (guint j = 0; j < g_list_model_get_n_items (checks); j++)
+      if (check != NULL)
         {
-          g_autoptr(CcCheck) check = g_list_model_get_item (checks, j);
-
-          if (CC_IS_NETWORK_CHECK (check))
-            {
-              *holder = req;
-              return check;
-            }
+          *holder = req;
+          return check;
         }
     }
   return NULL;

@@ -1154,27 +1154,20 @@ cc_resolver_lookup_by_name_async (GResolver           *resolver,
                                                cancellable, callback, user_data);
 }
 
-static GResolver *
-fallback_or_default (CcResolver *self)
-{
-  if (self->fallback != NULL)
-    return g_object_ref (self->fallback);
-  if (self->fixed_fallback != NULL)
-    return g_object_ref (self->fixed_fallback);
-  return NULL;
-}
-
-/* The resolver to pass a lookup on to; NULL, with @error set, when there is
- * none. */
+/* The resolver to pass a lookup on to (the fallback); NULL, with @error set,
+ * when there is none. */
 static GResolver *
 delegate (GResolver  *resolver,
           GError    **error)
 {
-  GResolver *fallback = fallback_or_default (CC_RESOLVER (resolver));
+  CcResolver *self = CC_RESOLVER (resolver);
 
-  if (fallback == NULL)
-    g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
-  return fallback;
+  if (self->fallback != NULL)
+    return g_object_ref (self->fallback);
+  if (self->fixed_fallback != NULL)
+    return g_object_ref (self->fixed_fallback);
+  g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_INTERNAL, "No resolver");
+  return NULL;
 }
 
 /* The same for an asynchronous lookup: with none, @callback gets the error

@@ -7,31 +7,22 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "cc-call-check.h"
 #include "cc-catalogue-private.h"
 #include "cc-enums.h"
 #include "cc-check-private.h"
-#include "cc-dns-check.h"
-#include "cc-https-check.h"
 #include "cc-ice-servers.h"
 #include "cc-network-check.h"
-#include "cc-note-check.h"
 #include "cc-report.h"
 #include "cc-resolver.h"
 #include "cc-releases.h"
 #include "cc-runner.h"
 #include "cc-secrets.h"
-#include "cc-stun-check.h"
-#include "cc-tcp-check.h"
-#include "cc-tls-check.h"
 #include "cc-tls-database.h"
 #include "cc-tls-roots.h"
 #include "cc-util.h"
-#include "cc-websocket-check.h"
 
 struct _CcRunner
 {
@@ -108,6 +99,9 @@ build_add (CcCatalogueBuild  *build,
   cc_check_set_tls_database (check, self->tls_database);
   cc_check_set_proxy_resolver (check, self->proxy_resolver);
   cc_requirement_add_check (find_requirement (self, kind), check, role);
+  /* The network check says which proxy and connectivity the run had. */
+  if (CC_IS_NETWORK_CHECK (check))
+    g_set_object (&self->network_check, CC_NETWORK_CHECK (check));
   /* The requirement holds it now. */
   g_object_unref (check);
 }
@@ -125,21 +119,10 @@ build_checks (CcRunner *self)
     .runner = self,
     .allocations = allocations,
   };
-  GListModel *checks;
 
+  g_clear_object (&self->network_check);
   for (CcRequirementKind kind = 0; kind < CC_N_REQUIREMENTS; kind++)
     cc_catalogue_get_entry (kind)->build (&build);
-
-  /* The network check says which proxy and connectivity the run had. */
-  g_clear_object (&self->network_check);
-  checks = cc_requirement_get_checks (find_requirement (self, CC_REQUIREMENT_INTERNET));
-  for (guint i = 0; i < g_list_model_get_n_items (checks) && self->network_check == NULL; i++)
-    {
-      g_autoptr(CcCheck) check = g_list_model_get_item (checks, i);
-
-      if (CC_IS_NETWORK_CHECK (check))
-        self->network_check = CC_NETWORK_CHECK (g_steal_pointer (&check));
-    }
   g_assert (self->network_check != NULL);
 }
 
