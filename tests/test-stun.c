@@ -823,6 +823,32 @@ test_scripted_release (void)
   g_assert_true (server->signed_ok[2]);
 }
 
+/* A relay that allocates without asking for a login (coturn --no-auth, or a
+ * hostile server): the anonymous Allocate passes, and its release is an
+ * unsigned Refresh with LIFETIME 0 (it used to crash on the missing login). */
+static void
+test_scripted_release_without_login (void)
+{
+  static const Reply script[] = {
+    { SCRIPT_SUCCESS, NULL, FALSE, FALSE },
+    { SCRIPT_SILENT, NULL, FALSE, FALSE },
+  };
+  g_autoptr(Scripted) server = scripted_new (script, G_N_ELEMENTS (script));
+  g_autoptr(CcCheckRef) check = run_scripted (server, CC_STUN_MODE_ALLOCATE, FALSE);
+  gint64 limit = g_get_monotonic_time () + FINALIZE_LIMIT_US * slowdown;
+
+  cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+  while (server->requests < 2)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+    }
+  g_assert_cmpint (server->methods[0], ==, STUN_ALLOCATE);
+  g_assert_cmpint (server->methods[1], ==, STUN_REFRESH);
+  g_assert_cmpint (server->lifetimes[1], ==, 0);
+}
+
 static void
 test_scripted_error_codes (void)
 {
@@ -944,6 +970,7 @@ main (int   argc,
   g_test_add_func ("/stun/scripted/stale-nonce-then-401", test_scripted_stale_nonce_recovers);
   g_test_add_func ("/stun/scripted/realm-changes", test_scripted_realm_changes);
   g_test_add_func ("/stun/scripted/release", test_scripted_release);
+  g_test_add_func ("/stun/scripted/release-without-login", test_scripted_release_without_login);
   g_test_add_func ("/stun/scripted/error-codes", test_scripted_error_codes);
   g_test_add_func ("/stun/scripted/noise", test_scripted_noise);
   g_test_add_func ("/stun/dns-failure", test_dns_failure);

@@ -79,8 +79,10 @@ cc_turn_allocate_check_release (CcTurnAllocateCheck *self)
 
   len = stun_usage_turn_create_refresh (&self->agent, &msg, buffer, sizeof buffer,
                                         &challenge, 0,
-                                        (uint8_t *) self->username, strlen (self->username),
-                                        (uint8_t *) self->credential, strlen (self->credential),
+                                        (uint8_t *) self->username,
+                                        self->username ? strlen (self->username) : 0,
+                                        (uint8_t *) self->credential,
+                                        self->credential ? strlen (self->credential) : 0,
                                         STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
   if (len > 0)
     cc_stun_channel_release (cc_stun_check_get_channel (CC_STUN_CHECK (self)), buffer, len);
