@@ -260,9 +260,9 @@ cc_stun_burst_check_connect_deadline_cb (gpointer user_data)
 {
   CcStunBurstCheck *self = user_data;
 
+  /* (The burst's start clears this deadline: it fires only before it.) */
   g_clear_pointer (&self->connect_deadline, g_source_unref);
-  if (self->start_us == 0)
-    cc_check_expire (CC_CHECK (self));
+  cc_check_expire (CC_CHECK (self));
   return G_SOURCE_REMOVE;
 }
 

@@ -451,7 +451,7 @@ cc_stun_channel_tcp_readable_cb (GSocket      *socket,
 
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
-      if (!cc_stun_channel_stream_input (self, n, error) || n == 0)
+      if (!cc_stun_channel_stream_input (self, n, error))
         {
           cc_stun_timeout_clear (&self->socket_source);
           return G_SOURCE_REMOVE;
