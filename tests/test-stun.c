@@ -683,6 +683,41 @@ test_burst_short_timeout (void)
     g_assert_cmpint (cc_check_get_duration_ms (check), <=, 1000 + DEADLINE_SLACK_MS * slowdown);
 }
 
+/* One request of ten lost, on a fast path: the burst counts it lost after
+ * waiting 0.5 s for it (twice the longest round trip, at least 0.5 s), not a
+ * whole second. The last send is at 0.18 s or later and timers never fire
+ * early: at least 0.68 s; a wait of 1 s would make it 1.18 s or more. */
+static void
+test_burst_lost_request (void)
+{
+  static const Reply script[] = {
+    { SCRIPT_SUCCESS, NULL, FALSE, FALSE }, { SCRIPT_SUCCESS, NULL, FALSE, FALSE },
+    { SCRIPT_SUCCESS, NULL, FALSE, FALSE }, { SCRIPT_SUCCESS, NULL, FALSE, FALSE },
+    { SCRIPT_SUCCESS, NULL, FALSE, FALSE }, { SCRIPT_SUCCESS, NULL, FALSE, FALSE },
+    { SCRIPT_SUCCESS, NULL, FALSE, FALSE }, { SCRIPT_SUCCESS, NULL, FALSE, FALSE },
+    { SCRIPT_SUCCESS, NULL, FALSE, FALSE }, { SCRIPT_SILENT, NULL, FALSE, FALSE },
+  };
+  g_autoptr(Scripted) server = scripted_new (script, G_N_ELEMENTS (script));
+  g_autoptr(CcCheckRef) check = cc_stun_check_new (CC_STUN_MODE_BURST, CC_TRANSPORT_UDP, "127.0.0.1",
+                                                   scripted_port (server));
+  guint answered, sent;
+
+  cc_stun_check_set_burst (CC_STUN_CHECK (check), 10, 20);
+  run (check, 3000);
+
+  cc_test_assert_result (check, CC_STATUS_PASS, CC_ERROR_NONE);
+  burst_counts (check, &answered, &sent);
+  g_assert_cmpuint (sent, ==, 10);
+  g_assert_cmpuint (answered, ==, 9);
+  g_assert_cmpfloat (cc_check_get_loss_pct (check), ==, 10);
+  g_assert_cmpint (cc_check_get_duration_ms (check), >=, 9 * 20 + 500);
+  /* Under valgrind timers run late: there only the deadline is asserted. */
+  if (slowdown == 1)
+    g_assert_cmpint (cc_check_get_duration_ms (check), <, 9 * 20 + 1000);
+  else
+    g_assert_cmpint (cc_check_get_duration_ms (check), <=, 3000 + DEADLINE_SLACK_MS * slowdown);
+}
+
 static void
 test_burst_failures (void)
 {
@@ -738,6 +773,40 @@ test_scripted_answer_to_retransmission (void)
   cc_test_assert_result (allocate, CC_STATUS_PASS, CC_ERROR_NONE);
   g_assert_cmpfloat (cc_check_get_rtt_ms (allocate), >=, 500);
   cc_test_assert_contains (cc_check_get_detail (allocate), "at most");
+}
+
+/* Once the relay's 401 has timed the path (one send, answered), the signed
+ * Allocate goes out again after three round trips (at least 0.1 s), not after
+ * 0.5 s: on a relay that stays silent, at least four signed sends fit in the
+ * 3 s limit (0, 0.1, 0.3, 0.7, 1.5 s); with the initial RTO only three do
+ * (0, 0.5, 1.5 s; timers never fire early). An answer that came after a
+ * retransmission times nothing (Karn): then the signed request keeps 0.5 s. */
+static void
+test_scripted_learned_rto (void)
+{
+  static const Reply answered[] = {
+    { STUN_ERROR_UNAUTHORIZED, "scripted", TRUE, FALSE },
+    { SCRIPT_SILENT, NULL, FALSE, FALSE },
+  };
+  static const Reply retransmitted[] = {
+    { SCRIPT_SILENT, NULL, FALSE, FALSE },
+    { STUN_ERROR_UNAUTHORIZED, "scripted", TRUE, FALSE },
+    { SCRIPT_SILENT, NULL, FALSE, FALSE },
+  };
+  g_autoptr(Scripted) timed = scripted_new (answered, G_N_ELEMENTS (answered));
+  g_autoptr(CcCheckRef) fast = run_scripted (timed, CC_STUN_MODE_ALLOCATE, TRUE);
+  g_autoptr(Scripted) untimed = scripted_new (retransmitted, G_N_ELEMENTS (retransmitted));
+  g_autoptr(CcCheckRef) slow = run_scripted (untimed, CC_STUN_MODE_ALLOCATE, TRUE);
+
+  cc_test_assert_result (fast, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  g_assert_cmpuint (timed->requests, >=, 1 + 4);
+  for (guint i = 1; i < MIN (timed->requests, SCRIPT_MAX_SEEN); i++)
+    g_assert_true (timed->signed_ok[i]);
+
+  /* Two unsigned sends, then signed ones at 0.5, 1, 2 s: at most five. */
+  cc_test_assert_result (slow, CC_STATUS_FAIL, CC_ERROR_TIMEOUT);
+  g_assert_cmpuint (untimed->requests, <=, 2 + 3);
+  g_assert_cmpuint (untimed->requests, >=, 2 + 1);
 }
 
 static void
@@ -964,8 +1033,10 @@ main (int   argc,
   g_test_add_func ("/stun/burst", test_burst);
   g_test_add_func ("/stun/burst/short-timeout", test_burst_short_timeout);
   g_test_add_func ("/stun/burst/busy-main-loop", test_burst_busy_main_loop);
+  g_test_add_func ("/stun/burst/lost-request", test_burst_lost_request);
   g_test_add_func ("/stun/burst/failures", test_burst_failures);
   g_test_add_func ("/stun/scripted/answer-to-retransmission", test_scripted_answer_to_retransmission);
+  g_test_add_func ("/stun/scripted/learned-rto", test_scripted_learned_rto);
   g_test_add_func ("/stun/scripted/stale-nonce", test_scripted_stale_nonce);
   g_test_add_func ("/stun/scripted/stale-nonce-then-401", test_scripted_stale_nonce_recovers);
   g_test_add_func ("/stun/scripted/realm-changes", test_scripted_realm_changes);

@@ -19,9 +19,16 @@
 
 /* A libnice StunAgent remembers this many outstanding transactions. */
 #define BURST_PER_AGENT        STUN_AGENT_MAX_SAVED_IDS
-/* After the last burst request, late answers still count for this long (a
- * round trip longer than this makes a call unusable anyway). */
+/* After the last burst request, late answers still count for twice the
+ * longest round trip answered so far, at least BURST_GRACE_MIN_MS (a late
+ * packet on a fast path, as a call's jitter buffer would still take it) and at
+ * most BURST_GRACE_MS (a round trip longer than this makes a call unusable
+ * anyway; also the wait when nothing has been answered yet). Like the test
+ * call's drain: on a lossy path the requests that were lost are not waited
+ * for a whole second. */
 #define BURST_GRACE_MS         1000
+#define BURST_GRACE_MIN_MS     500
+#define BURST_GRACE_RTT_FACTOR 2
 /* The burst ends itself this long before the check's deadline, so it reports
  * its numbers rather than racing the base class's timeout. */
 #define BURST_DEADLINE_MARGIN_MS 50
@@ -48,6 +55,7 @@ struct _CcStunBurstCheck
   GSource     *timer;
   GSource     *connect_deadline; /* reaching the server must fit the plain limit */
   guint        received;
+  double       max_rtt_ms;       /* the longest round trip answered */
   gint64       start_us;
   gint64       send_until_us;
   gint64       end_us;
@@ -171,8 +179,13 @@ cc_stun_burst_check_send_cb (gpointer user_data)
     cc_stun_burst_check_conclude (self);
   else
     {
+      gint64 grace_ms = self->received == 0
+                        ? BURST_GRACE_MS
+                        : CLAMP ((gint64) ceil (BURST_GRACE_RTT_FACTOR * self->max_rtt_ms),
+                                 BURST_GRACE_MIN_MS, BURST_GRACE_MS);
+
       self->waiting = TRUE;
-      cc_stun_burst_check_schedule (self, MIN (now + BURST_GRACE_MS * 1000, self->end_us),
+      cc_stun_burst_check_schedule (self, MIN (now + grace_ms * 1000, self->end_us),
                                     cc_stun_burst_check_grace_cb);
     }
 
@@ -226,6 +239,7 @@ cc_stun_burst_check_message (CcStunCheck  *check,
   if (slot->rtt_ms < 0)
     {
       slot->rtt_ms = MAX (0, received_us - slot->sent_us) / 1000.0;
+      self->max_rtt_ms = MAX (self->max_rtt_ms, slot->rtt_ms);
       self->received++;
     }
 

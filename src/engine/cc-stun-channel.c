@@ -1,8 +1,9 @@
 /* cc-stun-channel.c: the carrier the STUN checks speak over, on GIO sockets:
  * UDP, TCP, or TLS (GTlsClientConnection; libnice's own "TLS" relay type is not
  * real TLS, see PITFALLS.md). On UDP a request is sent again after 500 ms,
- * 1 s, … for at most seven sends (RFC 8489 §6.2.1); on a stream it is sent
- * once. Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2):
+ * 1 s, … for at most seven sends (RFC 8489 §6.2.1), or, once an answer has
+ * timed the path, after three round trips (at least 100 ms) and so on; on a
+ * stream it is sent once. Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2):
  * the stream is split with stun_message_validate_buffer_length(). Each
  * message is handed over with the moment the kernel received it
  * (SO_TIMESTAMPNS: on UDP; on plain TCP, whose socket is then read directly;
@@ -32,6 +33,14 @@
 /* RFC 8489 §6.2.1: the first retransmission timeout (RTO) is 500 ms and doubles
  * after each send, for at most Rc = 7 sends. */
 #define STUN_RTO_INITIAL_MS    500
+/* Once a transaction has been answered after a single send, the next one on
+ * the channel starts from an RTO computed from that round trip R (RFC 8489
+ * §6.2.1 keeps it for the next transaction; RFC 6298 §2.2 makes the first
+ * sample's RTO R + 4 × R/2 = 3R), not below this (a relay may take a moment
+ * to check a login; a second send is harmless) and not above the initial
+ * RTO. On a lossy path this is what lets the Allocate's second, signed
+ * request be sent again in 0.1 s rather than 0.5 s. */
+#define STUN_RTO_MIN_MS        100
 #define STUN_RC                7
 /* A stream that sends more than this without a whole message is not STUN. */
 #define STREAM_MAX_PENDING     (64 * 1024)
@@ -260,7 +269,7 @@ cc_stun_channel_send_request (CcStunChannel *self,
   memcpy (self->request, data, length);
   self->request_len = length;
   self->sends = 0;
-  self->rto_ms = STUN_RTO_INITIAL_MS;
+  self->rto_ms = self->learned_rto_ms > 0 ? self->learned_rto_ms : STUN_RTO_INITIAL_MS;
   cc_stun_channel_transmit (self);
 }
 
@@ -587,12 +596,19 @@ cc_stun_channel_get_sends (CcStunChannel *self)
   return self->sends;
 }
 
-gint64
-cc_stun_channel_get_sent_us (CcStunChannel *self)
+double
+cc_stun_channel_transaction_rtt (CcStunChannel *self,
+                                 gint64         received_us)
 {
-  g_return_val_if_fail (CC_IS_STUN_CHANNEL (self), 0);
+  double rtt_ms;
 
-  return self->sent_us;
+  g_return_val_if_fail (CC_IS_STUN_CHANNEL (self), -1);
+
+  rtt_ms = MAX (0, received_us - self->sent_us) / 1000.0;
+  /* Karn's rule: an answer after a retransmission does not time the path. */
+  if (self->sends == 1)
+    self->learned_rto_ms = (guint) CLAMP (3 * rtt_ms, STUN_RTO_MIN_MS, STUN_RTO_INITIAL_MS);
+  return rtt_ms;
 }
 
 gboolean

@@ -63,9 +63,14 @@ void           cc_stun_channel_send_request   (CcStunChannel            *self,
                                                const guint8             *data,
                                                gsize                     length);
 void           cc_stun_channel_stop_retransmission (CcStunChannel       *self);
-/* How often the current transaction's request went out, and when it first did. */
+/* How often the current transaction's request went out. */
 guint          cc_stun_channel_get_sends      (CcStunChannel            *self);
-gint64         cc_stun_channel_get_sent_us    (CcStunChannel            *self);
+/* The current transaction's round trip in ms, to an answer received at
+ * @received_us, timed from the request's first send (an upper bound when it
+ * went out again); an answer to a single send also sets the RTO of the
+ * channel's next transaction. */
+double         cc_stun_channel_transaction_rtt (CcStunChannel           *self,
+                                                gint64                   received_us);
 /* A message that gives something back (a Refresh with LIFETIME 0): sent now on
  * UDP, and on a stream after the check, just before the stream is closed. */
 void           cc_stun_channel_release        (CcStunChannel            *self,

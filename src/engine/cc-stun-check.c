@@ -249,7 +249,7 @@ cc_stun_check_transaction_rtt (CcStunCheck *self,
 
   g_return_val_if_fail (CC_IS_STUN_CHECK (self), -1);
 
-  return MAX (0, received_us - cc_stun_channel_get_sent_us (priv->channel)) / 1000.0;
+  return cc_stun_channel_transaction_rtt (priv->channel, received_us);
 }
 
 char *
