@@ -52,7 +52,7 @@ struct _CcStunChannel
   GSource                  *retransmit;
   guint                     sends;
   guint                     rto_ms;
-  guint                     learned_rto_ms;  /* 0 until a single send was answered */
+  guint                     learned_rto_ms;  /* 0 until a transaction was answered */
   gint64                    sent_us;         /* the transaction's first send */
 };
 

@@ -1,9 +1,9 @@
 /* cc-stun-channel.c: the carrier the STUN checks speak over, on GIO sockets:
  * UDP, TCP, or TLS (GTlsClientConnection; libnice's own "TLS" relay type is not
- * real TLS, see PITFALLS.md). On UDP a request is sent again after 500 ms,
- * 1 s, … for at most seven sends (RFC 8489 §6.2.1), or, once an answer has
- * timed the path, after three round trips (at least 100 ms) and so on; on a
- * stream it is sent once. Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2):
+ * real TLS, see PITFALLS.md). On UDP a request is sent again after 250 ms,
+ * 500 ms, … for at most seven sends (RFC 8489 §6.2.1, with WebRTC's first
+ * timeout), or, once an answer has timed the path, after three round trips
+ * (at least 100 ms) and so on; on a stream it is sent once. Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2):
  * the stream is split with stun_message_validate_buffer_length(). Each
  * message is handed over with the moment the kernel received it
  * (SO_TIMESTAMPNS: on UDP; on plain TCP, whose socket is then read directly;
@@ -30,16 +30,20 @@
 #include "cc-stun-channel-private.h"
 #include "cc-stun-parse.h"
 
-/* RFC 8489 §6.2.1: the first retransmission timeout (RTO) is 500 ms and doubles
- * after each send, for at most Rc = 7 sends. */
-#define STUN_RTO_INITIAL_MS    500
-/* Once a transaction has been answered after a single send, the next one on
- * the channel starts from an RTO computed from that round trip R (RFC 8489
- * §6.2.1 keeps it for the next transaction; RFC 6298 §2.2 makes the first
- * sample's RTO R + 4 × R/2 = 3R), not below this (a relay may take a moment
- * to check a login; a second send is harmless) and not above the initial
- * RTO. On a lossy path this is what lets the Allocate's second, signed
- * request be sent again in 0.1 s rather than 0.5 s. */
+/* The first retransmission timeout (RTO), doubled after each send, for at
+ * most Rc = 7 sends (RFC 8489 §6.2.1). RFC 8489 says 500 ms; WebRTC's own
+ * STUN client (libwebrtc's stun_request.cc, in the browsers Whereby runs
+ * in) starts at 250 ms, and this app asks whether the browser's allocation
+ * gets through: on a lossy path, four sends fit in 3 s rather than three. */
+#define STUN_RTO_INITIAL_MS    250
+/* Once a transaction has been answered, the next one on the channel starts
+ * from an RTO computed from its round trip R (RFC 8489 §6.2.1 keeps it for
+ * the next transaction; RFC 6298 §2.2 makes the first sample's RTO
+ * R + 4 × R/2 = 3R), not below this (a relay may take a moment to check a
+ * login; a second send is harmless) and not above the initial RTO. On a lossy
+ * path this is what sends the Allocate's signed request again after 0.1 s.
+ * (An answer after a retransmission is timed from the first send, at least
+ * the initial RTO: it leaves the RTO as it was, as Karn's rule wants.) */
 #define STUN_RTO_MIN_MS        100
 #define STUN_RC                7
 /* A stream that sends more than this without a whole message is not STUN. */
@@ -231,7 +235,7 @@ cc_stun_channel_transmit (CcStunChannel *self)
    * answer does not say which send it answers: it is timed from the first,
    * which makes the round trip an upper bound once the request went out again
    * (Karn's ambiguity; on a 600 ms satellite path, the answer to the first
-   * send comes 100 ms after the second). */
+   * send comes 350 ms after the second). */
   if (self->sends == 0)
     self->sent_us = g_get_monotonic_time ();
   self->sends++;
@@ -605,9 +609,7 @@ cc_stun_channel_transaction_rtt (CcStunChannel *self,
   g_return_val_if_fail (CC_IS_STUN_CHANNEL (self), -1);
 
   rtt_ms = MAX (0, received_us - self->sent_us) / 1000.0;
-  /* Karn's rule: an answer after a retransmission does not time the path. */
-  if (self->sends == 1)
-    self->learned_rto_ms = (guint) CLAMP (3 * rtt_ms, STUN_RTO_MIN_MS, STUN_RTO_INITIAL_MS);
+  self->learned_rto_ms = (guint) CLAMP (3 * rtt_ms, STUN_RTO_MIN_MS, STUN_RTO_INITIAL_MS);
   return rtt_ms;
 }
 

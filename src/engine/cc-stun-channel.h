@@ -67,8 +67,7 @@ void           cc_stun_channel_stop_retransmission (CcStunChannel       *self);
 guint          cc_stun_channel_get_sends      (CcStunChannel            *self);
 /* The current transaction's round trip in ms, to an answer received at
  * @received_us, timed from the request's first send (an upper bound when it
- * went out again); an answer to a single send also sets the RTO of the
- * channel's next transaction. */
+ * went out again); it also sets the RTO of the channel's next transaction. */
 double         cc_stun_channel_transaction_rtt (CcStunChannel           *self,
                                                 gint64                   received_us);
 /* A message that gives something back (a Refresh with LIFETIME 0): sent now on
