@@ -255,16 +255,8 @@ cc_call_check_discard_cb (NiceAgent *agent,
 static void
 cc_call_check_stop (CcCallCheck *self)
 {
-  if (self->tick != NULL)
-    {
-      g_source_destroy (self->tick);
-      g_clear_pointer (&self->tick, g_source_unref);
-    }
-  if (self->drain != NULL)
-    {
-      g_source_destroy (self->drain);
-      g_clear_pointer (&self->drain, g_source_unref);
-    }
+  cc_source_clear (&self->tick);
+  cc_source_clear (&self->drain);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->agents); i++)
     {
@@ -473,10 +465,8 @@ cc_call_check_tick_cb (gpointer user_data)
       self->ramping = TRUE;
       self->ramp_start_us = g_get_monotonic_time ();
       g_clear_pointer (&self->tick, g_source_unref);
-      self->tick = g_timeout_source_new (CC_CALL_TICK_MS);
-      g_source_set_callback (self->tick, cc_call_check_ramp_tick_cb, self, NULL);
-      g_source_set_name (self->tick, "[connection-check] call ramp");
-      g_source_attach (self->tick, g_main_context_get_thread_default ());
+      self->tick = cc_timeout_attach (CC_CALL_TICK_MS, cc_call_check_ramp_tick_cb, self,
+                                      "[connection-check] call ramp");
       cc_call_check_ramp_tick_cb (self);
       return G_SOURCE_REMOVE;
     }
@@ -502,10 +492,8 @@ cc_call_check_start_drain (CcCallCheck *self)
   drain_ms = (guint) CLAMP (left_ms, 0, (gint64) drain_ms);
 
   g_clear_pointer (&self->tick, g_source_unref);
-  self->drain = g_timeout_source_new (drain_ms);
-  g_source_set_callback (self->drain, cc_call_check_drain_cb, self, NULL);
-  g_source_set_name (self->drain, "[connection-check] call drain");
-  g_source_attach (self->drain, g_main_context_get_thread_default ());
+  self->drain = cc_timeout_attach (drain_ms, cc_call_check_drain_cb, self,
+                                   "[connection-check] call drain");
 }
 
 /* The ramp's grid, as the stream's (a late timer sends the ticks it missed). */
@@ -630,10 +618,8 @@ cc_call_check_start_stream (CcCallCheck *self)
 
   self->stream_start_us = g_get_monotonic_time ();
   self->ticks_sent = 0;
-  self->tick = g_timeout_source_new (CC_CALL_TICK_MS);
-  g_source_set_callback (self->tick, cc_call_check_tick_cb, self, NULL);
-  g_source_set_name (self->tick, "[connection-check] call stream");
-  g_source_attach (self->tick, g_main_context_get_thread_default ());
+  self->tick = cc_timeout_attach (CC_CALL_TICK_MS, cc_call_check_tick_cb, self,
+                                  "[connection-check] call stream");
   /* The first tick at the start of the grid. */
   cc_call_check_tick_cb (self);
 }

@@ -103,11 +103,7 @@ cc_check_disconnect_run (CcCheck *self)
 {
   CcCheckPrivate *priv = cc_check_get_instance_private (self);
 
-  if (priv->deadline != NULL)
-    {
-      g_source_destroy (priv->deadline);
-      g_clear_pointer (&priv->deadline, g_source_unref);
-    }
+  cc_source_clear (&priv->deadline);
 
   if (priv->run_cancellable != NULL)
     {
@@ -179,11 +175,7 @@ cc_check_expire (CcCheck *self)
   if (priv->task == NULL)
     return;
 
-  if (priv->deadline != NULL)
-    {
-      g_source_destroy (priv->deadline);
-      g_clear_pointer (&priv->deadline, g_source_unref);
-    }
+  cc_source_clear (&priv->deadline);
 
   g_object_ref (self);
   if (priv->resolving)
@@ -401,10 +393,8 @@ cc_check_run_async (CcCheck             *self,
                                                   self, NULL);
     }
 
-  priv->deadline = g_timeout_source_new (priv->timeout_ms);
-  g_source_set_callback (priv->deadline, cc_check_deadline_cb, self, NULL);
-  g_source_set_name (priv->deadline, "[connection-check] check deadline");
-  g_source_attach (priv->deadline, g_main_context_get_thread_default ());
+  priv->deadline = cc_timeout_attach (priv->timeout_ms, cc_check_deadline_cb, self,
+                                      "[connection-check] check deadline");
 
   CC_CHECK_GET_CLASS (self)->start (self, priv->op_cancellable);
 }
@@ -951,12 +941,9 @@ cc_check_restart_deadline (CcCheck *self,
   if (priv->task == NULL || priv->deadline == NULL)
     return;
 
-  g_source_destroy (priv->deadline);
-  g_clear_pointer (&priv->deadline, g_source_unref);
-  priv->deadline = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (priv->deadline, cc_check_deadline_cb, self, NULL);
-  g_source_set_name (priv->deadline, "[connection-check] check deadline");
-  g_source_attach (priv->deadline, g_main_context_get_thread_default ());
+  cc_source_clear (&priv->deadline);
+  priv->deadline = cc_timeout_attach (timeout_ms, cc_check_deadline_cb, self,
+                                      "[connection-check] check deadline");
 }
 
 double

@@ -22,6 +22,7 @@
 
 #include "cc-connect.h"
 #include "cc-socket-timing.h"
+#include "cc-util.h"
 
 typedef struct
 {
@@ -54,11 +55,7 @@ race_stop (Race *race)
   race->done = TRUE;
   /* Their descriptors close with their connections, not with this task. */
   g_ptr_array_set_size (race->sockets, 0);
-  if (race->timer != NULL)
-    {
-      g_source_destroy (race->timer);
-      g_clear_pointer (&race->timer, g_source_unref);
-    }
+  cc_source_clear (&race->timer);
   g_clear_signal_handler (&race->event_id, race->client);
   g_cancellable_cancel (race->attempts);
 }
@@ -236,10 +233,8 @@ cc_connect_async (GSocketClient       *client,
     }
 
   race->event_id = g_signal_connect (client, "event", G_CALLBACK (race_event_cb), race);
-  race->timer = g_timeout_source_new (CC_CONNECT_RETRY_MS);
-  g_source_set_callback (race->timer, race_timer_cb, task, NULL);
-  g_source_set_name (race->timer, "[connection-check] connect retry");
-  g_source_attach (race->timer, g_main_context_get_thread_default ());
+  race->timer = cc_timeout_attach (CC_CONNECT_RETRY_MS, race_timer_cb, task,
+                                   "[connection-check] connect retry");
 
   race_attempt (task);
 }

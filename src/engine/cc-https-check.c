@@ -15,6 +15,7 @@
 #include "cc-https-check-private.h"
 #include "cc-proxy-login.h"
 #include "cc-tls-info.h"
+#include "cc-util.h"
 
 /* libsoup 3 gives up on a response head larger than this (HEADER_SIZE_LIMIT in
  * soup-message-io-data.c) with G_IO_ERROR_PARTIAL_INPUT, the error it also gives
@@ -262,11 +263,7 @@ cc_probe_retry_cb (gpointer user_data)
 static void
 cc_probe_stop (CcProbe *probe)
 {
-  if (probe->retry != NULL)
-    {
-      g_source_destroy (probe->retry);
-      g_clear_pointer (&probe->retry, g_source_unref);
-    }
+  cc_source_clear (&probe->retry);
   for (guint i = 0; i < probe->attempts->len; i++)
     g_cancellable_cancel (((CcProbeAttempt *) probe->attempts->pdata[i])->cancellable);
 }
@@ -286,10 +283,8 @@ cc_probe_new (CcCheck      *check,
   probe->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) cc_probe_attempt_free);
   cc_probe_start_attempt (probe);
 
-  probe->retry = g_timeout_source_new (CC_CONNECT_RETRY_MS);
-  g_source_set_callback (probe->retry, cc_probe_retry_cb, probe, NULL);
-  g_source_set_name (probe->retry, "[connection-check] probe retry");
-  g_source_attach (probe->retry, g_main_context_get_thread_default ());
+  probe->retry = cc_timeout_attach (CC_CONNECT_RETRY_MS, cc_probe_retry_cb, probe,
+                                    "[connection-check] probe retry");
 
   return probe;
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cc-releases.h"
+#include "cc-util.h"
 
 static guint pending;
 /* GTask of cc_releases_wait_async(), until they complete. */
@@ -19,11 +20,7 @@ typedef struct
 static void
 clear_limit (Wait *wait)
 {
-  if (wait->limit != NULL)
-    {
-      g_source_destroy (wait->limit);
-      g_clear_pointer (&wait->limit, g_source_unref);
-    }
+  cc_source_clear (&wait->limit);
 }
 
 static void
@@ -68,10 +65,8 @@ attach_limit (GTask *task,
   Wait *wait = g_task_get_task_data (task);
 
   clear_limit (wait);
-  wait->limit = g_timeout_source_new (ms);
-  g_source_set_callback (wait->limit, limit_cb, task, NULL);
-  g_source_set_name (wait->limit, "[connection-check] releases limit");
-  g_source_attach (wait->limit, g_main_context_get_thread_default ());
+  wait->limit = cc_timeout_attach (ms, limit_cb, task,
+                                   "[connection-check] releases limit");
 }
 
 /* Not from inside g_cancellable_cancel()'s handlers (disconnecting there
@@ -157,11 +152,7 @@ static void
 stream_release_free (StreamRelease *release)
 {
   cc_releases_end ();
-  if (release->limit != NULL)
-    {
-      g_source_destroy (release->limit);
-      g_source_unref (release->limit);
-    }
+  cc_source_clear (&release->limit);
   g_clear_object (&release->cancellable);
   g_clear_object (&release->stream);
   g_clear_pointer (&release->bytes, g_bytes_unref);
@@ -200,10 +191,8 @@ cc_releases_write_and_close (GIOStream *stream,
   release->stream = stream;
   release->bytes = bytes;
   release->cancellable = g_cancellable_new ();
-  release->limit = g_timeout_source_new (CC_RELEASES_WRITE_LIMIT_MS);
-  g_source_set_callback (release->limit, stream_release_limit_cb, release, NULL);
-  g_source_set_name (release->limit, "[connection-check] TURN release limit");
-  g_source_attach (release->limit, g_main_context_get_thread_default ());
+  release->limit = cc_timeout_attach (CC_RELEASES_WRITE_LIMIT_MS, stream_release_limit_cb, release,
+                                      "[connection-check] TURN release limit");
   g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                    G_PRIORITY_DEFAULT, release->cancellable,

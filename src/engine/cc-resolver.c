@@ -28,6 +28,7 @@
 
 #include "cc-dns-parse.h"
 #include "cc-resolver.h"
+#include "cc-util.h"
 
 /* A query that got no answer is sent again after twice the slowest answer the
  * run has had to a first try, but no sooner than RETRANSMIT_MIN_MS and no later
@@ -461,11 +462,7 @@ entry_unref (Entry *entry)
       free_addresses (entry->slots[f].addresses);
       g_clear_error (&entry->slots[f].error);
     }
-  if (entry->delay != NULL)
-    {
-      g_source_destroy (entry->delay);
-      g_source_unref (entry->delay);
-    }
+  cc_source_clear (&entry->delay);
   free_addresses (entry->combined);
   g_clear_error (&entry->combined_error);
   g_ptr_array_unref (entry->nameservers);
@@ -538,22 +535,14 @@ query_stop (Query *query)
 {
   for (guint i = 0; i < 2; i++)
     {
-      if (query->sources[i] != NULL)
-        {
-          g_source_destroy (query->sources[i]);
-          g_clear_pointer (&query->sources[i], g_source_unref);
-        }
+      cc_source_clear (&query->sources[i]);
       if (query->sockets[i] != NULL)
         {
           g_socket_close (query->sockets[i], NULL);
           g_clear_object (&query->sockets[i]);
         }
     }
-  if (query->timer != NULL)
-    {
-      g_source_destroy (query->timer);
-      g_clear_pointer (&query->timer, g_source_unref);
-    }
+  cc_source_clear (&query->timer);
   if (query->entry->slots[query->family].query == query)
     query->entry->slots[query->family].query = NULL;
   g_free (query);
@@ -738,10 +727,8 @@ query_send (Query *query)
 
   if (query->attempts > CC_RESOLVER_BACKOFF_AFTER)
     interval *= 2;
-  query->timer = g_timeout_source_new (interval);
-  g_source_set_callback (query->timer, query_timer_cb, query, NULL);
-  g_source_set_name (query->timer, "[connection-check] resolver retransmission");
-  g_source_attach (query->timer, entry->context);
+  query->timer = cc_timeout_attach_to (entry->context, interval, query_timer_cb, query,
+                                       "[connection-check] resolver retransmission");
 }
 
 static void
@@ -843,11 +830,7 @@ waiter_needs (Waiter *waiter,
 static void
 waiter_free (Waiter *waiter)
 {
-  if (waiter->cancel_source != NULL)
-    {
-      g_source_destroy (waiter->cancel_source);
-      g_source_unref (waiter->cancel_source);
-    }
+  cc_source_clear (&waiter->cancel_source);
   g_object_unref (waiter->task);
   entry_unref (waiter->entry);
   g_free (waiter);
@@ -950,10 +933,9 @@ entry_progress_once (Entry *entry)
         entry_combine (entry);
       else if (default_waiting && some && entry->delay == NULL)
         {
-          entry->delay = g_timeout_source_new (CC_RESOLVER_RESOLUTION_DELAY_MS);
-          g_source_set_callback (entry->delay, entry_delay_cb, entry, NULL);
-          g_source_set_name (entry->delay, "[connection-check] resolution delay");
-          g_source_attach (entry->delay, entry->context);
+          entry->delay = cc_timeout_attach_to (entry->context, CC_RESOLVER_RESOLUTION_DELAY_MS,
+                                               entry_delay_cb, entry,
+                                               "[connection-check] resolution delay");
         }
     }
 

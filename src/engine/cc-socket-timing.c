@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "cc-socket-timing.h"
+#include "cc-util.h"
 
 /* A kernel receive stamp older than this (or in the future) means the wall
  * clock was set meanwhile: the stamp is not used. No datagram waits that long
@@ -152,11 +153,7 @@ struct _CcArrival
 static void
 cc_arrival_disarm (CcArrival *self)
 {
-  if (self->source != NULL)
-    {
-      g_source_destroy (self->source);
-      g_clear_pointer (&self->source, g_source_unref);
-    }
+  cc_source_clear (&self->source);
 }
 
 static gboolean

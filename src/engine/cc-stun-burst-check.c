@@ -16,6 +16,7 @@
 #include <stun/usages/bind.h>
 
 #include "cc-stun-burst-check.h"
+#include "cc-util.h"
 
 /* A libnice StunAgent remembers this many outstanding transactions. */
 #define BURST_PER_AGENT        STUN_AGENT_MAX_SAVED_IDS
@@ -127,9 +128,9 @@ cc_stun_burst_check_schedule (CcStunBurstCheck *self,
 {
   gint64 delay_us = MAX (0, at_us - g_get_monotonic_time ());
 
-  cc_stun_timeout_clear (&self->timer);
-  self->timer = cc_stun_timeout_attach ((delay_us + 999) / 1000, func, self,
-                                        "[connection-check] STUN burst");
+  cc_source_clear (&self->timer);
+  self->timer = cc_timeout_attach ((delay_us + 999) / 1000, func, self,
+                                   "[connection-check] STUN burst");
 }
 
 /* Sends request number slots->len, then plans the next one (on the schedule
@@ -203,7 +204,7 @@ cc_stun_burst_check_begin (CcStunCheck *check)
   gint64 limit_ms = (gint64) cc_check_get_timeout_ms (CC_CHECK (self)) - BURST_DEADLINE_MARGIN_MS;
   gint64 available;
 
-  cc_stun_timeout_clear (&self->connect_deadline);
+  cc_source_clear (&self->connect_deadline);
   self->start_us = now;
   self->end_us = MAX (now, self->started_us + limit_ms * 1000);
   available = self->end_us - now;
@@ -294,9 +295,9 @@ cc_stun_burst_check_start (CcCheck      *check,
    * would take the whole burst's time to be reported. */
   connect_ms = (gint64) cc_check_get_timeout_ms (check)
                - (gint64) self->count * self->interval_ms - BURST_GRACE_MS;
-  self->connect_deadline = cc_stun_timeout_attach (MAX (connect_ms, BURST_MIN_CONNECT_MS),
-                                                   cc_stun_burst_check_connect_deadline_cb, self,
-                                                   "[connection-check] burst connect deadline");
+  self->connect_deadline = cc_timeout_attach (MAX (connect_ms, BURST_MIN_CONNECT_MS),
+                                              cc_stun_burst_check_connect_deadline_cb, self,
+                                              "[connection-check] burst connect deadline");
 
   CC_CHECK_CLASS (cc_stun_burst_check_parent_class)->start (check, cancellable);
 }
@@ -317,8 +318,8 @@ cc_stun_burst_check_finished (CcCheck *check)
 {
   CcStunBurstCheck *self = CC_STUN_BURST_CHECK (check);
 
-  cc_stun_timeout_clear (&self->timer);
-  cc_stun_timeout_clear (&self->connect_deadline);
+  cc_source_clear (&self->timer);
+  cc_source_clear (&self->connect_deadline);
 
   CC_CHECK_CLASS (cc_stun_burst_check_parent_class)->finished (check);
 }
@@ -328,8 +329,8 @@ cc_stun_burst_check_dispose (GObject *object)
 {
   CcStunBurstCheck *self = CC_STUN_BURST_CHECK (object);
 
-  cc_stun_timeout_clear (&self->timer);
-  cc_stun_timeout_clear (&self->connect_deadline);
+  cc_source_clear (&self->timer);
+  cc_source_clear (&self->connect_deadline);
 
   G_OBJECT_CLASS (cc_stun_burst_check_parent_class)->dispose (object);
 }

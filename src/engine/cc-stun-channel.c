@@ -29,6 +29,7 @@
 #include "cc-releases.h"
 #include "cc-stun-channel-private.h"
 #include "cc-stun-parse.h"
+#include "cc-util.h"
 
 /* The first retransmission timeout (RTO), doubled after each send, for at
  * most Rc = 7 sends (RFC 8489 §6.2.1). RFC 8489 says 500 ms; WebRTC's own
@@ -52,30 +53,6 @@
 G_DEFINE_FINAL_TYPE (CcStunChannel, cc_stun_channel, G_TYPE_OBJECT)
 
 static void cc_stun_channel_read         (CcStunChannel *self);
-
-void
-cc_stun_timeout_clear (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
-GSource *
-cc_stun_timeout_attach (guint        delay_ms,
-                        GSourceFunc  func,
-                        gpointer     data,
-                        const char  *name)
-{
-  GSource *source = g_timeout_source_new (delay_ms);
-
-  g_source_set_callback (source, func, data, NULL);
-  g_source_set_name (source, name);
-  g_source_attach (source, g_main_context_get_thread_default ());
-  return source;
-}
 
 const char *
 cc_stun_channel_get_path_words (CcStunChannel *self)
@@ -243,9 +220,9 @@ cc_stun_channel_transmit (CcStunChannel *self)
 
   if (self->transport == CC_TRANSPORT_UDP && self->sends < STUN_RC && !self->closed)
     {
-      cc_stun_timeout_clear (&self->retransmit);
-      self->retransmit = cc_stun_timeout_attach (self->rto_ms, cc_stun_channel_retransmit_cb, self,
-                                                 "[connection-check] STUN retransmission");
+      cc_source_clear (&self->retransmit);
+      self->retransmit = cc_timeout_attach (self->rto_ms, cc_stun_channel_retransmit_cb, self,
+                                            "[connection-check] STUN retransmission");
       self->rto_ms *= 2;
     }
 }
@@ -268,7 +245,7 @@ cc_stun_channel_send_request (CcStunChannel *self,
   g_return_if_fail (CC_IS_STUN_CHANNEL (self));
   g_return_if_fail (length > 0 && length <= sizeof self->request);
 
-  cc_stun_timeout_clear (&self->retransmit);
+  cc_source_clear (&self->retransmit);
   memset (self->request, 0, sizeof self->request);
   memcpy (self->request, data, length);
   self->request_len = length;
@@ -282,7 +259,7 @@ cc_stun_channel_stop_retransmission (CcStunChannel *self)
 {
   g_return_if_fail (CC_IS_STUN_CHANNEL (self));
 
-  cc_stun_timeout_clear (&self->retransmit);
+  cc_source_clear (&self->retransmit);
 }
 
 void
@@ -466,7 +443,7 @@ cc_stun_channel_tcp_readable_cb (GSocket      *socket,
         break;
       if (!cc_stun_channel_stream_input (self, n, error))
         {
-          cc_stun_timeout_clear (&self->socket_source);
+          cc_source_clear (&self->socket_source);
           return G_SOURCE_REMOVE;
         }
     }
@@ -634,8 +611,8 @@ cc_stun_channel_close (CcStunChannel *self)
 {
   g_return_if_fail (CC_IS_STUN_CHANNEL (self));
 
-  cc_stun_timeout_clear (&self->retransmit);
-  cc_stun_timeout_clear (&self->socket_source);
+  cc_source_clear (&self->retransmit);
+  cc_source_clear (&self->socket_source);
 
   if (self->socket != NULL)
     g_socket_close (self->socket, NULL);

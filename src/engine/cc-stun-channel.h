@@ -86,14 +86,6 @@ char          *cc_stun_channel_describe_not_stun (CcStunChannel         *self);
 /* "UDP", "TCP" or "TLS", for the details. */
 const char    *cc_stun_channel_get_path_words (CcStunChannel            *self);
 
-/* For the STUN checks' timers: a timeout on the thread-default main context,
- * and its removal (*@source may be NULL). */
-GSource       *cc_stun_timeout_attach         (guint                     delay_ms,
-                                               GSourceFunc               func,
-                                               gpointer                  data,
-                                               const char               *name);
-void           cc_stun_timeout_clear          (GSource                 **source);
-
 /* Stops everything under way, for good; the stream is closed (after the
  * release, if there is one) once its last operation has ended. */
 void           cc_stun_channel_close          (CcStunChannel            *self);

@@ -24,6 +24,7 @@
 #include "cc-check-private.h"
 #include "cc-https-check-private.h"
 #include "cc-tls-info.h"
+#include "cc-util.h"
 #include "cc-websocket-check.h"
 
 /* One ping frame (and one echo) per second while holding: enough to notice a
@@ -98,11 +99,7 @@ static void
 cc_websocket_check_stop (CcWebsocketCheck *self)
 {
   g_clear_pointer (&self->arrival, cc_arrival_free);
-  if (self->tick != NULL)
-    {
-      g_source_destroy (self->tick);
-      g_clear_pointer (&self->tick, g_source_unref);
-    }
+  cc_source_clear (&self->tick);
 
   /* May run inside one of the connection's signals: keep the object until
    * dispose, only stop listening and close. */
@@ -256,9 +253,8 @@ cc_websocket_check_hold_or_finish (CcWebsocketCheck *self)
   self->hold_started_us = g_get_monotonic_time ();
   soup_websocket_connection_set_keepalive_interval (self->connection, HOLD_INTERVAL_S);
 
-  self->tick = g_timeout_source_new (HOLD_INTERVAL_S * 1000);
-  g_source_set_callback (self->tick, cc_websocket_check_tick_cb, self, NULL);
-  g_source_attach (self->tick, g_main_context_get_thread_default ());
+  self->tick = cc_timeout_attach (HOLD_INTERVAL_S * 1000, cc_websocket_check_tick_cb, self,
+                                  "[connection-check] WebSocket hold");
 
   if (self->round_trip == CC_ROUND_TRIP_ECHO)
     cc_websocket_check_send_echo (self);
