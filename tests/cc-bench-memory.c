@@ -3,6 +3,13 @@
  *
  *   cc-bench-memory empty       an empty AdwApplicationWindow of the window's
  *                               default size, the yardstick
+ *   cc-bench-memory comparable  the same window drawing what the window's
+ *                               result page draws (a status page, a boxed list
+ *                               of seven expander rows with icons, a button),
+ *                               reached by the same crossfade, with no engine,
+ *                               and like the window without an SVG renderer
+ *                               (cc-icons.c): what libadwaita costs to draw
+ *                               such a page under the same renderer
  *   cc-bench-memory window [N] [PROFILE]
  *                               the real window, after N runs against the lab;
  *                               with PROFILE, one of a lab in another process
@@ -28,6 +35,7 @@
 #include "cc-application.h"
 #include "cc-bench-window.h"
 #include "cc-engine.h"
+#include "cc-icons.h"
 #include "cc-lab.h"
 #include "cc-window-private.h"
 
@@ -113,6 +121,88 @@ bench_empty (void)
 }
 
 static int
+bench_comparable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdwApplication) app = adw_application_new ("com.whereby.ConnectionCheck.BenchComparable",
+                                                       G_APPLICATION_NON_UNIQUE);
+  static const char *icons[] = {
+    "emblem-ok-symbolic", "dialog-warning-symbolic", "emblem-ok-symbolic", "dialog-error-symbolic",
+    "emblem-ok-symbolic", "emblem-ok-symbolic", "dialog-warning-symbolic",
+  };
+  GtkWidget *window, *box, *stack, *scrolled, *page, *status, *group, *button;
+
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  /* As style.css: status page icons at a size Adwaita ships as PNG. */
+  gtk_css_provider_load_from_data (css, "statuspage image.icon { -gtk-icon-size: 96px; }", -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  window = adw_application_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 780);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  stack = gtk_stack_new ();
+  gtk_stack_set_transition_type (GTK_STACK (stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_vexpand (stack, TRUE);
+  gtk_box_append (GTK_BOX (box), stack);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+
+  /* A start page like the window's, then the result page. */
+  status = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "network-wireless-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), "Can this network make video calls?");
+  adw_status_page_set_description (ADW_STATUS_PAGE (status), "A test of about ten seconds.");
+  gtk_stack_add_named (GTK_STACK (stack), status, "start");
+
+  page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_margin_top (page, 24);
+  gtk_widget_set_margin_bottom (page, 24);
+  gtk_widget_set_margin_start (page, 24);
+  gtk_widget_set_margin_end (page, 24);
+  status = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "emblem-ok-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), "Ready for video calls");
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   "Everything a call needs gets through this network.");
+  gtk_box_append (GTK_BOX (page), status);
+  group = adw_preferences_group_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (icons); i++)
+    {
+      GtkWidget *row = adw_expander_row_new ();
+      g_autofree char *title = g_strdup_printf ("Requirement %u", i + 1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), "Passed: 12 ms round trip, 0.1 ms jitter");
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), gtk_image_new_from_icon_name (icons[i]));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), adw_action_row_new ());
+      cc_icons_use_theme_arrow (ADW_EXPANDER_ROW (row));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (GTK_BOX (page), group);
+  button = gtk_button_new_with_label ("Test again");
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (page), button);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), page);
+  gtk_stack_add_named (GTK_STACK (stack), scrolled, "result");
+
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "result");
+  settle ();
+  report ("comparable");
+  exit_if_asked ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
+
+static int
 bench_window (guint       runs,
               const char *lab_profile)
 {
@@ -156,9 +246,11 @@ main (int   argc,
 
   if (argc > 1 && strcmp (argv[1], "empty") == 0)
     return bench_empty ();
+  if (argc > 1 && strcmp (argv[1], "comparable") == 0)
+    return bench_comparable ();
   if (argc > 1 && strcmp (argv[1], "window") == 0)
     return bench_window (argc > 2 ? (guint) atoi (argv[2]) : 3, argc > 3 ? argv[3] : NULL);
 
-  fprintf (stderr, "usage: cc-bench-memory empty | window [RUNS [PROFILE]]\n");
+  fprintf (stderr, "usage: cc-bench-memory empty | comparable | window [RUNS [PROFILE]]\n");
   return 64;
 }
