@@ -32,7 +32,6 @@ struct _CcTurnAllocateCheck
   char        *credential;
 
   StunAgent    agent;
-  guint8       request[CC_STUN_BUFFER_SIZE];
   guint8       challenge[CC_STUN_BUFFER_SIZE];  /* the last 401/438: REALM, NONCE */
   gsize        challenge_len;
   char        *realm;
@@ -47,6 +46,7 @@ static void
 cc_turn_allocate_check_begin (CcStunCheck *check)
 {
   CcTurnAllocateCheck *self = CC_TURN_ALLOCATE_CHECK (check);
+  guint8 request[CC_STUN_BUFFER_SIZE];
   StunMessage msg;
   gsize len;
 
@@ -54,11 +54,12 @@ cc_turn_allocate_check_begin (CcStunCheck *check)
                    STUN_AGENT_USAGE_LONG_TERM_CREDENTIALS);
   /* The first request carries no credentials: the server's 401 brings the
    * realm and nonce they are built with. */
-  len = stun_usage_turn_create (&self->agent, &msg, self->request, sizeof self->request,
+  len = stun_usage_turn_create (&self->agent, &msg, request, sizeof request,
                                 NULL, STUN_USAGE_TURN_REQUEST_PORT_NORMAL, -1, -1,
                                 NULL, 0, NULL, 0,
                                 STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
-  cc_stun_channel_send_request (cc_stun_check_get_channel (check), self->request, len);
+  /* (The channel keeps its own copy, to send again.) */
+  cc_stun_channel_send_request (cc_stun_check_get_channel (check), request, len);
 }
 
 /* Releases the allocation at once (RFC 8656 §7.2: Refresh with LIFETIME 0).
@@ -97,6 +98,7 @@ cc_turn_allocate_check_challenge (CcTurnAllocateCheck *self,
 {
   CcStunCheck *check = CC_STUN_CHECK (self);
   g_autofree char *detail = NULL;
+  guint8 buffer[CC_STUN_BUFFER_SIZE];
   StunMessage request;
   gsize len;
 
@@ -146,18 +148,18 @@ cc_turn_allocate_check_challenge (CcTurnAllocateCheck *self,
   self->challenge_len = MIN (reply->length, sizeof self->challenge);
   memcpy (self->challenge, reply->buffer, self->challenge_len);
 
-  len = stun_usage_turn_create (&self->agent, &request, self->request, sizeof self->request,
+  len = stun_usage_turn_create (&self->agent, &request, buffer, sizeof buffer,
                                 &reply->msg, STUN_USAGE_TURN_REQUEST_PORT_NORMAL, -1, -1,
                                 (uint8_t *) self->username, strlen (self->username),
                                 (uint8_t *) self->credential, strlen (self->credential),
                                 STUN_USAGE_TURN_COMPATIBILITY_RFC5766);
+  /* (The channel keeps its own copy, to send again, and wipes it.) */
+  if (len > 0)
+    cc_stun_channel_send_request (cc_stun_check_get_channel (check), buffer, len);
+  memset (buffer, 0, sizeof buffer);
   if (len == 0)
-    {
-      cc_check_fail (CC_CHECK (self), CC_ERROR_PROTOCOL_ERROR,
-                     _("The relay’s realm and nonce do not fit in a TURN request."));
-      return;
-    }
-  cc_stun_channel_send_request (cc_stun_check_get_channel (check), self->request, len);
+    cc_check_fail (CC_CHECK (self), CC_ERROR_PROTOCOL_ERROR,
+                   _("The relay’s realm and nonce do not fit in a TURN request."));
 }
 
 static void
@@ -235,7 +237,6 @@ cc_turn_allocate_check_finalize (GObject *object)
   /* The agent keeps the long-term key (an MD5 of the password) per transaction;
    * the request carries MESSAGE-INTEGRITY. */
   memset (&self->agent, 0, sizeof self->agent);
-  memset (self->request, 0, sizeof self->request);
   g_free (self->realm);
   g_free (self->relayed);
 
