@@ -451,27 +451,12 @@ cc_stun_channel_tcp_readable_cb (GSocket      *socket,
   return G_SOURCE_CONTINUE;
 }
 
+/* The next read of a stream that is not read at its socket. */
 static void
 cc_stun_channel_read (CcStunChannel *self)
 {
   if (self->closed)
     return;
-
-  if (self->transport == CC_TRANSPORT_TCP)
-    {
-      GSocket *socket = self->socket_source == NULL ? cc_stun_channel_plain_socket (self->stream) : NULL;
-
-      if (socket != NULL && cc_socket_enable_receive_timestamps (socket))
-        {
-          self->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_ERR | G_IO_HUP, NULL);
-          g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_channel_tcp_readable_cb,
-                                 self, NULL);
-          g_source_set_name (self->socket_source, "[connection-check] STUN stream socket");
-          g_source_attach (self->socket_source, g_main_context_get_thread_default ());
-        }
-      if (self->socket_source != NULL)
-        return;
-    }
 
   self->stream_ops++;
   g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
@@ -479,20 +464,35 @@ cc_stun_channel_read (CcStunChannel *self)
                              self->cancellable, cc_stun_channel_read_cb, g_object_ref (self));
 }
 
+/* Decided once: UDP and plain TCP (where the kernel stamps each read) are read
+ * at their socket, TLS and what else is in between through the stream. */
 void
 cc_stun_channel_begin_reading (CcStunChannel *self)
 {
-  if (self->stream != NULL)
+  GSocket *socket;
+
+  if (self->stream == NULL)
     {
-      cc_stun_channel_read (self);
+      self->socket_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
+      g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_channel_udp_readable_cb,
+                             self, NULL);
+      g_source_set_name (self->socket_source, "[connection-check] STUN socket");
+      g_source_attach (self->socket_source, g_main_context_get_thread_default ());
       return;
     }
 
-  self->socket_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
-  g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_channel_udp_readable_cb,
-                         self, NULL);
-  g_source_set_name (self->socket_source, "[connection-check] STUN socket");
-  g_source_attach (self->socket_source, g_main_context_get_thread_default ());
+  socket = self->transport == CC_TRANSPORT_TCP ? cc_stun_channel_plain_socket (self->stream) : NULL;
+  if (socket != NULL && cc_socket_enable_receive_timestamps (socket))
+    {
+      self->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_ERR | G_IO_HUP, NULL);
+      g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_channel_tcp_readable_cb,
+                             self, NULL);
+      g_source_set_name (self->socket_source, "[connection-check] STUN stream socket");
+      g_source_attach (self->socket_source, g_main_context_get_thread_default ());
+      return;
+    }
+
+  cc_stun_channel_read (self);
 }
 
 static void
