@@ -691,8 +691,6 @@ cc_diagnosis_update (CcRequirement *req,
     case CC_STATUS_FAIL:
       {
         g_autofree char *what = primary ? describe_failure (primary) : g_strdup ("");
-        g_autofree char *cause = primary ? explain_cause (primary) : g_strdup ("");
-        g_autofree char *request = entry->it_request (req, profile);
         const char *means = entry->impact (req, status);
 
         summary = g_strdup_printf (status == CC_STATUS_FAIL
@@ -716,7 +714,13 @@ cc_diagnosis_update (CcRequirement *req,
         else if (entry->problem_hint != NULL)
           hint = entry->problem_hint (req, status, primary);
         if (hint == NULL)
-          hint = g_strjoin (" ", means, cause, request, NULL);
+          {
+            /* What it means, the cause, and what to ask IT for. */
+            g_autofree char *cause = primary ? explain_cause (primary) : g_strdup ("");
+            g_autofree char *request = entry->it_request (req, profile);
+
+            hint = g_strjoin (" ", means, cause, request, NULL);
+          }
       }
       break;
 
