@@ -2,18 +2,30 @@
  * headless, before GTK is initialised, so no display is needed; otherwise the
  * window opens.
  *
+ * Built twice: `connection-check`, which links no GTK, and the window's own
+ * program, `connection-check-window` in libexecdir (CC_WINDOW_PROGRAM), which
+ * the first runs (exec, same process) to open the window. So a headless run
+ * never maps GTK, libadwaita and what they bring (about 7 MB resident of a
+ * run's 29, issue #13). Both take the same options.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "cli/cc-cli.h"
 #include "engine/cc-secrets.h"
+#ifdef CC_WINDOW_PROGRAM
 #include "gui/cc-application.h"
+#endif
 
 /* Bounds for the numbers a person can pass; anything beyond is a typo. */
 #define CC_MAX_TIMEOUT_SECONDS 300
@@ -80,6 +92,50 @@ parse_hold (const char  *name,
   return parse_seconds (name, value, 0, CC_MAX_HOLD_SECONDS, &options.run.hold_seconds, error);
 }
 
+#ifdef CC_WINDOW_PROGRAM
+static int
+open_window (char     **argv,
+             gboolean   service)
+{
+  g_autoptr(CcApplication) app = cc_application_new ();
+  char *app_argv[] = { argv[0], (char *) "--gapplication-service", NULL };
+
+  /* The same options as headless: they win over the window's settings. */
+  cc_application_set_options (app, &options.run);
+  return g_application_run (G_APPLICATION (app), service ? 2 : 1, app_argv);
+}
+#else
+/* The window's program: the one built beside this one when this one runs
+ * uninstalled from its build directory, else the installed one. */
+static char *
+window_program (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self != NULL ? g_path_get_dirname (self) : NULL;
+  g_autofree char *build_dir = realpath (CC_BUILD_DIR, NULL);
+
+  if (dir != NULL && build_dir != NULL && strcmp (dir, build_dir) == 0)
+    return g_build_filename (build_dir, "connection-check-window", NULL);
+  return g_build_filename (LIBEXECDIR, "connection-check-window", NULL);
+}
+
+/* Runs the window's program in this process, with the arguments as given;
+ * returns only if it cannot, after the text report instead. */
+static int
+open_window (char     **argv,
+             gboolean   service)
+{
+  g_autofree char *program = window_program ();
+  int saved;
+
+  execv (program, argv);
+  saved = errno;
+  g_printerr (_("Cannot start the window (%s: %s): running without a window (as with --cli).\n"),
+              program, g_strerror (saved));
+  return cc_cli_run (&options);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -88,6 +144,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   gboolean cli = FALSE, version = FALSE, service = FALSE;
   int status;
+  /* As given, for the window's program (the parser takes options out). */
+  g_auto(GStrv) given = g_strdupv (argv);
   const GOptionEntry entries[] = {
     { "cli", 0, 0, G_OPTION_ARG_NONE, &cli,
       N_("Run without a window: progress lines, then the text report"), NULL },
@@ -182,14 +240,7 @@ main (int   argc,
   if (cli || options.json)
     status = cc_cli_run (&options);
   else
-    {
-      g_autoptr(CcApplication) app = cc_application_new ();
-      char *app_argv[] = { argv[0], (char *) "--gapplication-service", NULL };
-
-      /* The same options as headless: they win over the window's settings. */
-      cc_application_set_options (app, &options.run);
-      status = g_application_run (G_APPLICATION (app), service ? 2 : 1, app_argv);
-    }
+    status = open_window (given, service);
 
   g_free (options.run.profile_path);
   g_free (options.run.ice_servers_path);

@@ -854,6 +854,72 @@ test_no_display (void)
   cc_test_assert_contains (r.out, "Verdict: READY");
 }
 
+/* Headless runs never map GTK: connection-check links none (the dynamic
+ * loader's list of what it would load names neither GTK nor libadwaita), and
+ * runs the window's own program to open a window. That program is what
+ * answers when asked for a window on a display that cannot be opened. */
+static void
+test_window_program (void)
+{
+  const char *none[] = { NULL };
+  const char *trace[] = { "LD_TRACE_LOADED_OBJECTS=1", NULL };
+  const char *no_display[] = { "GDK_BACKEND=wayland", "WAYLAND_DISPLAY=/nonexistent/cc-test-wayland", NULL };
+  g_auto(RunResult) loads = { 0 };
+  g_auto(RunResult) window = { 0 };
+
+  run_app_full (&loads, none, trace, 0);
+  g_assert_cmpint (loads.status, ==, 0);
+  cc_test_assert_contains (loads.out, "libglib-2.0.so");
+  cc_test_assert_contains (loads.out, "libsoup-3.0.so");
+  g_assert_null (strstr (loads.out, "libgtk-4"));
+  g_assert_null (strstr (loads.out, "libadwaita-1"));
+
+  run_app_full (&window, none, no_display, 0);
+  g_assert_cmpint (window.status, !=, 0);
+  cc_test_assert_contains (window.err, "cannot open display");
+  g_assert_null (strstr (window.err, "Cannot start the window"));
+  g_assert_cmpstr (window.out, ==, "");
+}
+
+/* Where the window's program cannot be found (a copy of connection-check
+ * outside its build directory, nothing installed): the text report, said so. */
+static void
+test_window_program_missing (void)
+{
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "connection-check-window", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cc-test-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "connection-check", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("CC_BINARY"));
+  g_autofree char *profile = lab_file ("lab-ok.conf.in");
+  g_autoptr(GFile) from = g_file_new_for_path (real);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "--profile", profile, NULL };
+  const char *display[] = { "WAYLAND_DISPLAY=/nonexistent/cc-test-wayland", NULL };
+  g_auto(RunResult) r = { 0 };
+
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the window's program is installed here");
+      return;
+    }
+  g_assert_nonnull (dir);
+  g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+
+  g_setenv ("CC_BINARY", copy, TRUE);
+  run_app_full (&r, args, display, 0);
+  g_setenv ("CC_BINARY", real, TRUE);
+  g_unlink (copy);
+  g_rmdir (dir);
+
+  g_assert_cmpint (r.status, ==, 0);
+  cc_test_assert_contains (r.err, "Cannot start the window");
+  cc_test_assert_contains (r.err, installed);
+  cc_test_assert_contains (r.out, "Verdict: READY");
+}
+
 /* Through an explicit HTTP proxy: signaling, HTTPS and TURN over TCP/TLS go
  * through CONNECT tunnels, the report names the proxy. */
 static void
@@ -1554,6 +1620,8 @@ main (int   argc,
   g_test_add_func ("/cli/offline", test_offline);
   g_test_add_func ("/cli/text-report", test_text_report);
   g_test_add_func ("/cli/no-display", test_no_display);
+  g_test_add_func ("/cli/window-program", test_window_program);
+  g_test_add_func ("/cli/window-program-missing", test_window_program_missing);
   g_test_add_func ("/cli/proxy", test_proxy);
   g_test_add_func ("/cli/proxy-auth", test_proxy_auth);
   g_test_add_func ("/cli/proxy-login", test_proxy_login);
