@@ -3,8 +3,9 @@
  * real TLS, see PITFALLS.md). On UDP a request is sent again after 250 ms,
  * 500 ms, … for at most seven sends (RFC 8489 §6.2.1, with WebRTC's first
  * timeout), or, once an answer has timed the path, after three round trips
- * (at least 100 ms) and so on; on a stream it is sent once. Over TCP and TLS there is no framing but STUN's own (RFC 8489 §6.2.2):
- * the stream is split with stun_message_validate_buffer_length(). Each
+ * (at least 100 ms) and so on; on a stream it is sent once. Over TCP and TLS
+ * there is no framing but STUN's own (RFC 8489 §6.2.2): the stream is split
+ * with stun_message_validate_buffer_length(). Each
  * message is handed over with the moment the kernel received it
  * (SO_TIMESTAMPNS: on UDP; on plain TCP, whose socket is then read directly;
  * through TLS, from the stream under the TLS connection, cc-stamped-stream.c),
