@@ -465,6 +465,19 @@ cc_stun_channel_read (CcStunChannel *self)
                              self->cancellable, cc_stun_channel_read_cb, g_object_ref (self));
 }
 
+static void
+cc_stun_channel_watch (CcStunChannel     *self,
+                       GSocket           *socket,
+                       GIOCondition       condition,
+                       GSocketSourceFunc  func,
+                       const char        *name)
+{
+  self->socket_source = g_socket_create_source (socket, condition, NULL);
+  g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) func, self, NULL);
+  g_source_set_name (self->socket_source, name);
+  g_source_attach (self->socket_source, g_main_context_get_thread_default ());
+}
+
 /* Decided once: UDP and plain TCP (where the kernel stamps each read) are read
  * at their socket, TLS and what else is in between through the stream. */
 void
@@ -474,26 +487,17 @@ cc_stun_channel_begin_reading (CcStunChannel *self)
 
   if (self->stream == NULL)
     {
-      self->socket_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_ERR, NULL);
-      g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_channel_udp_readable_cb,
-                             self, NULL);
-      g_source_set_name (self->socket_source, "[connection-check] STUN socket");
-      g_source_attach (self->socket_source, g_main_context_get_thread_default ());
+      cc_stun_channel_watch (self, self->socket, G_IO_IN | G_IO_ERR, cc_stun_channel_udp_readable_cb,
+                             "[connection-check] STUN socket");
       return;
     }
 
   socket = self->transport == CC_TRANSPORT_TCP ? cc_stun_channel_plain_socket (self->stream) : NULL;
   if (socket != NULL && cc_socket_enable_receive_timestamps (socket))
-    {
-      self->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_ERR | G_IO_HUP, NULL);
-      g_source_set_callback (self->socket_source, (GSourceFunc) (GCallback) cc_stun_channel_tcp_readable_cb,
-                             self, NULL);
-      g_source_set_name (self->socket_source, "[connection-check] STUN stream socket");
-      g_source_attach (self->socket_source, g_main_context_get_thread_default ());
-      return;
-    }
-
-  cc_stun_channel_read (self);
+    cc_stun_channel_watch (self, socket, G_IO_IN | G_IO_ERR | G_IO_HUP, cc_stun_channel_tcp_readable_cb,
+                           "[connection-check] STUN stream socket");
+  else
+    cc_stun_channel_read (self);
 }
 
 static void
